@@ -1,0 +1,39 @@
+"""The records the stand-in keeps: people, groups, albums and OAuth clients."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class User:
+    user_id: int
+    nickname: str
+    group_id: int | None = None
+    user_type_id: int = 1
+    user_type: str = "Member"
+
+
+@dataclass
+class Group:
+    group_id: int
+    name: str
+    manager_id: int
+    member_ids: set[int] = field(default_factory=set)
+
+
+@dataclass
+class Album:
+    user_id: int
+    album_id: int
+    name: str
+    description: str | None
+    sequence: int
+    size: int = 0
+    thumb_url: str | None = None
+    picture_ids: str | None = None
+
+
+@dataclass
+class Client:
+    client_id: str
+    secret: str
+    redirect_uris: list[str]

@@ -1,0 +1,116 @@
+"""Everything the stand-in remembers, behind one lock.
+
+Handlers run with `lock` held and never sleep while holding it, so slow answers
+(latency, slow faults) overlap freely.
+"""
+
+import threading
+from dataclasses import asdict, dataclass, field
+
+from . import demo
+from .faults import FaultBook
+from .records import Album, Client, Group, User
+from .tokens import TokenStore
+
+MODELSTATE_PREFIXES = ("request.", "model.", "")
+FORMATS = (None, "json", "xml")
+
+
+@dataclass
+class Config:
+    latency: float = 0.0
+    access_token_lifetime: int = 1200
+    refresh_token_lifetime: int = 14 * 24 * 3600
+    modelstate_prefix: str = "request."
+    force_format: str | None = None
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Stats:
+    connections_opened: int = 0
+    requests: int = 0
+    albums_created: int = 0
+
+
+@dataclass
+class State:
+    defaults: Config
+    startup_clients: dict[str, Client]
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    # Bumped by reset, so a kept-alive connection is counted again once it carries traffic.
+    epoch: int = 0
+    last_connection_id: int = 0
+    config: Config = field(init=False)
+    users: dict[int, User] = field(init=False)
+    groups: dict[int, Group] = field(init=False)
+    albums: list[Album] = field(init=False)
+    next_album_id: int = field(init=False)
+    clients: dict[str, Client] = field(init=False)
+    tokens: TokenStore = field(init=False)
+    faults: FaultBook = field(init=False)
+    log: list[dict] = field(init=False)
+    stats: Stats = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.epoch += 1
+        self.config = Config(**asdict(self.defaults))
+        self.users = demo.users()
+        self.groups = demo.groups()
+        self.albums = demo.albums()
+        self.next_album_id = max(album.album_id for album in self.albums) + 1
+        self.clients = {
+            client_id: Client(client.client_id, client.secret, list(client.redirect_uris))
+            for client_id, client in self.startup_clients.items()
+        }
+        self.tokens = TokenStore()
+        for token, user_id, scopes, expired in demo.FIXED_TOKENS:
+            self.tokens.add_fixed(token, user_id, scopes, expired)
+        self.faults = FaultBook()
+        self.log = []
+        self.stats = Stats()
+
+    def new_connection_id(self) -> int:
+        self.last_connection_id += 1
+        return self.last_connection_id
+
+    def albums_of(self, user_id: int) -> list[Album]:
+        return sorted(
+            (album for album in self.albums if album.user_id == user_id),
+            key=lambda album: album.sequence,
+        )
+
+    def create_album(self, user_id: int, name: str, description: str | None) -> Album:
+        album = Album(
+            user_id=user_id,
+            album_id=self.next_album_id,
+            name=name,
+            description=description,
+            sequence=len(self.albums_of(user_id)),
+        )
+        self.next_album_id += 1
+        self.albums.append(album)
+        self.stats.albums_created += 1
+        return album
+
+    def managed_group(self, user_id: int) -> Group | None:
+        return next((g for g in self.groups.values() if g.manager_id == user_id), None)
+
+    def set_group_members(self, group: Group, add: list[tuple[int, str]], remove: list[int]) -> None:
+        for user_id in remove:
+            group.member_ids.discard(user_id)
+            user = self.users.get(user_id)
+            if user is not None and user.group_id == group.group_id:
+                user.group_id = None
+        for user_id, nickname in add:
+            user = self.users.setdefault(user_id, User(user_id, nickname))
+            user.nickname = nickname
+            for other in self.groups.values():
+                other.member_ids.discard(user_id)
+            group.member_ids.add(user_id)
+            user.group_id = group.group_id
