@@ -1,0 +1,39 @@
+# AW Portal. `make run` sets everything up and starts the portal with the stand-in API;
+# `make test` runs the whole suite (SQLite, then PostgreSQL).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/awportal
+
+.PHONY: setup run test test-sqlite test-postgres check
+
+setup: $(VENV)/.installed .env
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+.env: | $(VENV)/.installed
+	$(PY) scripts/make_env.py
+
+run: setup
+	scripts/run-dev.sh
+
+test: test-sqlite test-postgres check
+
+test-sqlite: setup
+	$(PY) -m pytest -m "not postgres"
+
+test-postgres: setup
+	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest
+
+# Production settings must pass Django's deployment checklist; migrations must match the models.
+check: setup
+	DJANGO_READ_DOT_ENV_FILE=false DEBUG=false HTTPS=true SECRET_KEY="$$(openssl rand -hex 40)" \
+	  AW_TOKEN_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+	DJANGO_READ_DOT_ENV_FILE=false SECRET_KEY=x AW_TOKEN_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+	  $(PY) manage.py makemigrations --check --dry-run

@@ -1,0 +1,31 @@
+"""The AdultWork API client: the one package that speaks HTTP to AdultWork."""
+
+from .client import AdultWorkClient, AlbumInput
+from .errors import (
+    AdultWorkError,
+    Forbidden,
+    InvalidRequest,
+    MissingScope,
+    NotAuthorised,
+    OutcomeUnknown,
+    RateLimited,
+    RemoteUnavailable,
+    TokenRefused,
+)
+from .types import Credentials, PictureAlbum
+
+__all__ = [
+    "AdultWorkClient",
+    "AdultWorkError",
+    "AlbumInput",
+    "Credentials",
+    "Forbidden",
+    "InvalidRequest",
+    "MissingScope",
+    "NotAuthorised",
+    "OutcomeUnknown",
+    "PictureAlbum",
+    "RateLimited",
+    "RemoteUnavailable",
+    "TokenRefused",
+]

@@ -1,0 +1,241 @@
+"""The only code in the portal that speaks HTTP to the AdultWork REST API.
+
+It knows nothing of Django models, forms or browser requests: it takes plain values and returns the
+typed results of `types.py` or raises the typed exceptions of `errors.py`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError, NewConnectionError
+
+from . import errors
+from .parsing import UnreadableBody, decode_body, error_details, looks_like_html
+from .types import Credentials, PictureAlbum, granted_permissions
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = "AWPortal/0.1 (+requests)"
+SCOPE_IN_MESSAGE = re.compile(r"\b(profile_gallery|account_information|[a-z]+_[a-z_]+)\b")
+# 500 may be an error after the album was stored; 502 and 504 come from a proxy that may have
+# forwarded the request. 503 means the server did not take it.
+AMBIGUOUS_STATUSES = {500, 502, 504}
+
+
+def _new_session() -> requests.Session:
+    session = requests.Session()
+    # No automatic retries: a retried POST could create a second album.
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=0)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    session.headers["User-Agent"] = USER_AGENT
+    return session
+
+
+# One pooled session for the whole process, so calls reuse kept-alive connections.
+SESSION = _new_session()
+
+
+def json_dumps(value: Any) -> str:
+    """JSON with Decimals written as exact numbers (never through float)."""
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError("only finite decimals can be sent")
+        return format(value, "f")
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(str(k))}:{json_dumps(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(json_dumps(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _retry_after(header: str | None) -> float | None:
+    if not header:
+        return None
+    header = header.strip()
+    if header.isdigit():
+        return float(header)
+    try:
+        when = email.utils.parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+@dataclass(frozen=True)
+class AlbumInput:
+    """The CreateAlbum fields, already validated by the portal."""
+
+    name: str
+    description: str = ""
+    pin_number: str = ""
+    pin_price: Decimal | None = None
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"Name": self.name}
+        if self.description:
+            body["Description"] = self.description
+        if self.pin_number:
+            body["PinNumber"] = self.pin_number
+        if self.pin_price is not None:
+            body["PINPrice"] = self.pin_price
+        return body
+
+
+class AdultWorkClient:
+    """Calls made with one user's access token (and the developer API key for public endpoints)."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        access_token: str = "",
+        api_key: str = "",
+        timeout: tuple[float, float] = (3.05, 15.0),
+        session: requests.Session | None = None,
+    ) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._access_token = access_token
+        self._api_key = api_key
+        self._timeout = timeout
+        self._session = session or SESSION
+
+    def __repr__(self) -> str:  # never show the token
+        return f"<AdultWorkClient {self._base_url}>"
+
+    # --- endpoints ------------------------------------------------------------
+    def album_create(self, *, album: AlbumInput, member_id: int | None = None) -> PictureAlbum:
+        """POST /v1/Pictures/CreateAlbum, or its group-manager twin when acting for `member_id`."""
+        body = album.body()
+        path = "/v1/Pictures/CreateAlbum"
+        if member_id is not None:
+            body = {"UserID": member_id, **body}
+            path = "/v1/Groups/Pictures/CreateAlbum"
+        data = self._request("POST", path, body=body, write=True)
+        return self._typed(PictureAlbum.from_data, data, write=True)
+
+    def albums_list(self, *, user_id: int, for_member: bool = False) -> list[PictureAlbum]:
+        path = "/v1/Groups/Pictures/GetAlbums" if for_member else "/v1/Pictures/GetAlbums"
+        data = self._request("GET", path, params={"UserID": user_id})
+        return self._typed(PictureAlbum.list_from_data, data)
+
+    def credentials_verify(self) -> Credentials:
+        data = self._request("GET", "/v1/account/verifyCredentials")
+        return self._typed(Credentials.from_data, data)
+
+    def permissions_get(self) -> frozenset[str]:
+        data = self._request("GET", "/v1/Account/GetPermissions")
+        return self._typed(granted_permissions, data)
+
+    # --- plumbing -------------------------------------------------------------
+    def _typed(self, build, data: Any, *, write: bool = False):
+        try:
+            return build(data)
+        except UnreadableBody as exc:
+            raise self._unreadable(str(exc), write=write) from None
+
+    @staticmethod
+    def _unreadable(what: str, *, write: bool) -> errors.AdultWorkError:
+        if write:
+            return errors.OutcomeUnknown(
+                f"AdultWork accepted the request but its answer could not be read ({what})."
+            )
+        return errors.RemoteUnavailable(f"AdultWork's answer could not be read ({what}).")
+
+    def _request(
+        self, method: str, path: str, *, body: dict[str, Any] | None = None, params=None, write: bool = False
+    ) -> Any:
+        headers = {"Accept": "application/json"}
+        if self._access_token:
+            headers["Authorization"] = f"bearer {self._access_token}"
+        data = None
+        if body is not None:
+            headers["Content-Type"] = "application/json; charset=utf-8"
+            data = json_dumps(body).encode("utf-8")
+        if self._api_key:
+            params = {**(params or {}), "apiKey": self._api_key}
+        started = time.monotonic()
+        try:
+            response = self._session.request(
+                method,
+                self._base_url + path,
+                params=params,
+                data=data,
+                headers=headers,
+                timeout=self._timeout,
+                allow_redirects=False,
+            )
+        except requests.RequestException as exc:
+            logger.warning("AdultWork %s %s failed: %s", method, path, type(exc).__name__)
+            raise self._transport_error(exc, write=write) from None
+        elapsed_ms = (time.monotonic() - started) * 1000
+        logger.info("AdultWork %s %s -> %s in %.0f ms", method, path, response.status_code, elapsed_ms)
+        return self._answer(response, write=write)
+
+    @staticmethod
+    def _transport_error(exc: requests.RequestException, *, write: bool) -> errors.AdultWorkError:
+        never_sent = isinstance(exc, requests.ConnectTimeout) or (
+            isinstance(exc, requests.ConnectionError)
+            and exc.args
+            and isinstance(exc.args[0], MaxRetryError)
+            and isinstance(exc.args[0].reason, NewConnectionError)
+        )
+        if never_sent:
+            return errors.RemoteUnavailable("AdultWork could not be reached (no connection).")
+        if isinstance(exc, requests.ReadTimeout):
+            what = "AdultWork did not answer in time."
+        else:
+            what = "The connection to AdultWork was lost before it answered."
+        if write:
+            return errors.OutcomeUnknown(what)
+        return errors.RemoteUnavailable(what)
+
+    def _answer(self, response: requests.Response, *, write: bool) -> Any:
+        status = response.status_code
+        content_type = response.headers.get("Content-Type", "")
+        text = response.text
+        if 200 <= status < 300:
+            try:
+                return decode_body(content_type, text)
+            except UnreadableBody as exc:
+                raise self._unreadable(str(exc), write=write) from None
+        message, field_errors = error_details(content_type, text)
+        detail = f" AdultWork said: {message}" if message else ""
+        if status == 400:
+            raise errors.InvalidRequest(
+                f"AdultWork refused the request.{detail}", field_errors=field_errors, status=status
+            )
+        if status == 401:
+            raise errors.NotAuthorised(f"AdultWork did not accept the access token.{detail}", status=status)
+        if status == 403:
+            scope = SCOPE_IN_MESSAGE.search(message) if "scope" in message.lower() else None
+            if scope:
+                raise errors.MissingScope(
+                    f"The AdultWork connection lacks the {scope.group(1)} permission.{detail}",
+                    scope=scope.group(1),
+                    status=status,
+                )
+            raise errors.Forbidden(f"AdultWork does not allow this.{detail}", status=status)
+        if status == 429:
+            raise errors.RateLimited(
+                "AdultWork is limiting requests right now.",
+                retry_after=_retry_after(response.headers.get("Retry-After")),
+                status=status,
+            )
+        kind = "an HTML error page" if looks_like_html(content_type, text) else f"status {status}"
+        if write and status in AMBIGUOUS_STATUSES:
+            raise errors.OutcomeUnknown(f"AdultWork answered with {kind}.{detail}", status=status)
+        raise errors.RemoteUnavailable(f"AdultWork answered with {kind}.{detail}", status=status)

@@ -1,0 +1,108 @@
+"""Turning AdultWork's answers (JSON, or .NET DataContract XML) into plain Python values."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+
+
+class UnreadableBody(ValueError):
+    """The body is not JSON or XML we can read (HTML error page, garbage, truncated, empty)."""
+
+
+def looks_like_html(content_type: str, text: str) -> bool:
+    head = text.lstrip()[:15].lower()
+    return "html" in content_type or head.startswith(("<!doctype html", "<html"))
+
+
+def decode_body(content_type: str, text: str) -> Any:
+    """Decode a body by its Content-Type, falling back on its first character when that is missing."""
+    content_type = content_type.lower()
+    stripped = text.lstrip()
+    if not stripped:
+        raise UnreadableBody("empty body")
+    if looks_like_html(content_type, stripped):
+        raise UnreadableBody("an HTML page")
+    if "xml" in content_type or (not content_type and stripped.startswith("<")):
+        return _decode_xml(stripped)
+    if "json" in content_type or stripped[0] in "{[":
+        return _decode_json(stripped)
+    raise UnreadableBody(f"unexpected content type {content_type or 'none'}")
+
+
+def _reject_constant(name: str) -> Any:
+    raise UnreadableBody(f"non-standard JSON constant {name}")
+
+
+def _decode_json(text: str) -> Any:
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise UnreadableBody(f"malformed JSON ({exc.msg})") from None
+
+
+def _decode_xml(text: str) -> Any:
+    try:
+        root = SafeET.fromstring(text)
+    except (ParseError, DefusedXmlException) as exc:
+        raise UnreadableBody(f"malformed XML ({type(exc).__name__})") from None
+    return _element_value(root)
+
+
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _element_value(element: Element) -> Any:
+    if element.get(XSI_NIL) == "true":
+        return None
+    children = list(element)
+    if not children:
+        return element.text or ""
+    if _local_name(element.tag).startswith("ArrayOf"):
+        return [_element_value(child) for child in children]
+    mapping: dict[str, Any] = {}
+    for child in children:
+        name, value = _local_name(child.tag), _element_value(child)
+        if name in mapping:  # repeated elements are a list in DataContract XML
+            if not isinstance(mapping[name], list):
+                mapping[name] = [mapping[name]]
+            mapping[name].append(value)
+        else:
+            mapping[name] = value
+    return mapping
+
+
+def error_details(content_type: str, text: str) -> tuple[str, dict[str, list[str]]]:
+    """The API's own `Message` and `ModelState` from an error body; empty when there are none."""
+    try:
+        body = decode_body(content_type, text)
+    except UnreadableBody:
+        return "", {}
+    if not isinstance(body, dict):
+        return "", {}
+    message = body.get("Message") or body.get("message") or body.get("error_description") or ""
+    model_state = body.get("ModelState") or {}
+    field_errors: dict[str, list[str]] = {}
+    if isinstance(model_state, dict):
+        for key, messages in model_state.items():
+            if isinstance(messages, str):
+                messages = [messages]
+            elif not isinstance(messages, list):
+                continue
+            field_errors.setdefault(_field_name(str(key)), []).extend(str(m) for m in messages if m)
+    return str(message)[:500], field_errors
+
+
+def _field_name(model_state_key: str) -> str:
+    """`request.Name`, `model.Name` and `Name` all name the field `Name`; a bare prefix names none."""
+    if model_state_key in {"request", "model", ""}:
+        return ""
+    return model_state_key.rsplit(".", 1)[-1]

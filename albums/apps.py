@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AlbumsConfig(AppConfig):
+    name = "albums"
+    verbose_name = "AdultWork albums"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -1,0 +1,61 @@
+"""The portal's one exception type, and the one place where API failures become words for users."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import adultwork as aw
+
+
+class PortalError(Exception):
+    """Something the user should be told. `field_errors` uses the API's field names.
+
+    `record` is the history record of the attempt, when one was made.
+    """
+
+    def __init__(
+        self, message: str, *, field_errors: dict[str, list[str]] | None = None, record: Any = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field_errors = field_errors or {}
+        self.record = record
+
+    def describe(self) -> str:
+        """The message with every field message, for the history."""
+        details = [f"{field}: {message}" for field, messages in self.field_errors.items() for message in messages]
+        return " ".join([self.message, *details])
+
+
+def portal_error_from(exc: aw.AdultWorkError) -> PortalError:
+    """A message that says what happened and what to do next, for each kind of API failure."""
+    if isinstance(exc, aw.InvalidRequest):
+        if exc.field_errors:
+            return PortalError(
+                "AdultWork refused the album; see the messages next to the fields.",
+                field_errors=exc.field_errors,
+            )
+        return PortalError(f"{exc.message} Nothing was created; check the form and send it again.")
+    if isinstance(exc, aw.NotAuthorised):
+        return PortalError(
+            "AdultWork no longer accepts your connection's access token. Nothing was created. "
+            "Connect your AdultWork account again, then send the form again."
+        )
+    if isinstance(exc, aw.MissingScope):
+        return PortalError(
+            f"Your AdultWork connection was not granted the {exc.scope} permission, which this needs. "
+            "Nothing was created. Connect again and allow it."
+        )
+    if isinstance(exc, aw.Forbidden):
+        return PortalError(f"{exc.message} Nothing was created.")
+    if isinstance(exc, aw.RateLimited):
+        wait = f"in {int(exc.retry_after + 0.999)} seconds" if exc.retry_after is not None else "in a minute"
+        return PortalError(f"AdultWork is limiting requests right now. Nothing was created; try again {wait}.")
+    if isinstance(exc, aw.OutcomeUnknown):
+        return PortalError(
+            f"{exc.message} We cannot tell whether the album was created, so it was not sent again. "
+            "Check the record before trying again."
+        )
+    if isinstance(exc, aw.RemoteUnavailable):
+        return PortalError(f"{exc.message} Nothing was created; try again in a moment.")
+    return PortalError(f"{exc.message} Try again in a moment.")

@@ -1,0 +1,110 @@
+"""Forms that apply the API's own CreateAlbum rules before anything is sent.
+
+Names are normalised by removing surrounding whitespace (Django's default for CharField) and are
+otherwise sent as typed. Their length is counted as .NET counts a string (UTF-16 code units), which is
+also how a browser's maxlength counts, so "20 characters" means the same thing on every side.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+
+from .errors import PortalError
+
+NAME_MAX_LENGTH = 20
+PIN_PATTERN = r"\A[A-Za-z0-9]{4}\Z"
+
+
+def utf16_length(value: str) -> int:
+    return len(value.encode("utf-16-le")) // 2
+
+
+def validate_album_name_length(value: str) -> None:
+    length = utf16_length(value)
+    if length > NAME_MAX_LENGTH:
+        raise ValidationError(
+            "Use at most %(limit)d characters (this name has %(length)d; some emoji count as two).",
+            code="max_length",
+            params={"limit": NAME_MAX_LENGTH, "length": length},
+        )
+
+
+class PortalErrorFormMixin:
+    """Shows a PortalError on the form: API field messages next to their fields, the rest on top."""
+
+    api_fields: dict[str, str] = {}
+
+    def add_portal_error(self, error: PortalError) -> None:
+        by_api_name = {name.lower(): field for name, field in self.api_fields.items()}
+        for api_name, messages in error.field_errors.items():
+            field = by_api_name.get(api_name.lower())
+            for message in messages:
+                self.add_error(field, message)
+        self.add_error(None, error.message)
+
+
+class AlbumForm(PortalErrorFormMixin, forms.Form):
+    api_fields = {
+        "Name": "name",
+        "Description": "description",
+        "PinNumber": "pin_number",
+        "PINPrice": "pin_price",
+    }
+
+    name = forms.CharField(
+        label="Name",
+        validators=[validate_album_name_length],
+        help_text="Required. At most 20 characters.",
+        widget=forms.TextInput(attrs={"maxlength": NAME_MAX_LENGTH, "autocomplete": "off"}),
+    )
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    pin_number = forms.CharField(
+        label="PIN number",
+        required=False,
+        validators=[
+            RegexValidator(PIN_PATTERN, message="A PIN number is exactly 4 letters or digits (A–Z, a–z, 0–9).")
+        ],
+        help_text="Optional. 4 letters or digits that are hard to guess; buyers enter it to see the album.",
+        widget=forms.TextInput(attrs={"maxlength": 4, "autocomplete": "off", "spellcheck": "false"}),
+    )
+    pin_price = forms.DecimalField(
+        label="PIN price",
+        required=False,
+        max_digits=12,
+        decimal_places=3,
+        help_text="Optional. What buying access with the PIN costs, in AdultWork credits (e.g. 2.5).",
+        widget=forms.NumberInput(attrs={"step": "0.001", "min": "0.001", "inputmode": "decimal"}),
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def clean_pin_price(self) -> Decimal | None:
+        price = self.cleaned_data.get("pin_price")
+        if price is not None and price <= 0:
+            raise ValidationError("Enter a price above 0 credits.", code="min_value")
+        return price
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        has_pin = bool(cleaned.get("pin_number"))
+        has_price = cleaned.get("pin_price") is not None
+        if has_pin and not has_price and "pin_price" not in self.errors:
+            self.add_error("pin_price", "Enter a PIN price: a PIN number needs one.")
+        if has_price and not has_pin and "pin_number" not in self.errors:
+            self.add_error("pin_number", "Enter a PIN number: a PIN price needs one.")
+        return cleaned
+
+
+class AccessTokenForm(PortalErrorFormMixin, forms.Form):
+    access_token = forms.CharField(
+        label="Access token",
+        max_length=4000,
+        help_text="An AdultWork access token for your account. It expires and cannot be refreshed.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )

@@ -1,0 +1,101 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Connection(models.Model):
+    """A portal user's link to one AdultWork account. Tokens are stored only encrypted."""
+
+    class Source(models.TextChoices):
+        TOKEN = "token", "Access token (no refresh)"
+        OAUTH = "oauth", "Unified Login"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        NEEDS_RECONNECT = "needs_reconnect", "Needs reconnecting"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="aw_connection"
+    )
+    aw_user_id = models.BigIntegerField("AdultWork UserID")
+    group_id = models.BigIntegerField("group ID", null=True, blank=True)
+    group_name = models.CharField(max_length=200, blank=True)
+    is_group_manager = models.BooleanField("group manager", default=False)
+    scopes = models.CharField(max_length=500, blank=True, help_text="Granted scopes, space-separated.")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    access_token_encrypted = models.TextField(editable=False)
+    refresh_token_encrypted = models.TextField(blank=True, editable=False)
+    access_token_expires_at = models.DateTimeField(null=True, blank=True)
+    connected_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user__username"]
+
+    def __str__(self) -> str:
+        return f"AdultWork {self.aw_user_id} for {self.user}"
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split())
+
+
+class AlbumRecord(models.Model):
+    """One attempt to create an album: what was asked, for whom, by whom, and what came of it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "In progress"
+        CREATED = "created", "Created"
+        FAILED = "failed", "Failed"
+        UNKNOWN = "unknown", "Outcome unknown"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="album_records"
+    )
+    aw_user_id = models.BigIntegerField("AdultWork UserID", help_text="The account the album is for.")
+    acting_aw_user_id = models.BigIntegerField(
+        "acting AdultWork UserID", help_text="The connected account that made the request."
+    )
+    submission_key = models.UUIDField(editable=False)
+
+    name = models.CharField(max_length=20)
+    description = models.TextField(blank=True)
+    pin_number_encrypted = models.TextField(blank=True, editable=False)
+    pin_price = models.DecimalField("PIN price", max_digits=12, decimal_places=3, null=True, blank=True)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error_message = models.TextField(blank=True)
+    album_id = models.BigIntegerField("AlbumID", null=True, blank=True)
+    album_name = models.CharField("AlbumName", max_length=200, blank=True)
+    album_description = models.TextField("AlbumDescription", blank=True)
+    album_size = models.IntegerField("AlbumSize", null=True, blank=True)
+    sequence = models.IntegerField("Sequence", null=True, blank=True)
+    thumb_url = models.CharField("ThumbUrl", max_length=500, blank=True)
+    picture_ids = models.TextField("PictureIDs", blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "submission_key"], name="albumrecord_unique_submission"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["created_by", "-created_at", "-id"], name="albumrecord_user_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("album_detail", args=[self.pk])
+
+    @property
+    def has_pin(self) -> bool:
+        return bool(self.pin_number_encrypted)

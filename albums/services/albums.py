@@ -1,0 +1,113 @@
+"""Creating albums: claim a history record, call AdultWork once, record what came of it."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .. import adultwork as aw
+from ..crypto import secret_encrypt
+from ..errors import PortalError, portal_error_from
+from ..models import AlbumRecord
+from ..selectors import connection_get
+from .clients import aw_client
+from .connections import connection_access_token
+
+logger = logging.getLogger(__name__)
+
+
+def _record_claim(
+    *, user: AbstractBaseUser, acting_aw_user_id: int, album: aw.AlbumInput, submission_key: uuid.UUID
+) -> tuple[AlbumRecord, bool]:
+    """The record for this submission, and whether this call created it.
+
+    The claim commits before any request leaves, so a repeated submission (double click, reload,
+    a second tab) finds it and never sends the album twice.
+    """
+    existing = AlbumRecord.objects.filter(created_by=user, submission_key=submission_key).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            record = AlbumRecord.objects.create(
+                created_by=user,
+                submission_key=submission_key,
+                aw_user_id=acting_aw_user_id,
+                acting_aw_user_id=acting_aw_user_id,
+                name=album.name,
+                description=album.description,
+                pin_number_encrypted=secret_encrypt(album.pin_number) if album.pin_number else "",
+                pin_price=album.pin_price,
+            )
+    except IntegrityError:  # another request claimed the same key between our read and insert
+        return AlbumRecord.objects.get(created_by=user, submission_key=submission_key), False
+    return record, True
+
+
+def _record_created(record: AlbumRecord, album: aw.PictureAlbum) -> None:
+    record.status = AlbumRecord.Status.CREATED
+    record.album_id = album.album_id
+    record.album_name = album.album_name
+    record.album_description = album.album_description or ""
+    record.album_size = album.album_size
+    record.sequence = album.sequence
+    record.thumb_url = album.thumb_url or ""
+    record.picture_ids = album.picture_ids or ""
+    record.error_message = ""
+    record.completed_at = timezone.now()
+    record.save()
+
+
+def _record_failed(record: AlbumRecord, *, status: str, message: str) -> None:
+    record.status = status
+    record.error_message = message
+    record.completed_at = timezone.now()
+    record.save(update_fields=["status", "error_message", "completed_at", "updated_at"])
+
+
+def album_create(
+    *,
+    user: AbstractBaseUser,
+    name: str,
+    description: str = "",
+    pin_number: str = "",
+    pin_price: Decimal | None = None,
+    submission_key: uuid.UUID,
+) -> AlbumRecord:
+    """Create an album on the user's own AdultWork account.
+
+    Returns the record (the earlier one when this submission was already made), or raises
+    PortalError carrying the record of a failed attempt.
+    """
+    connection = connection_get(user=user)
+    if connection is None:
+        raise PortalError("Connect your AdultWork account before creating albums.")
+    album = aw.AlbumInput(name=name, description=description, pin_number=pin_number, pin_price=pin_price)
+    record, claimed = _record_claim(
+        user=user, acting_aw_user_id=connection.aw_user_id, album=album, submission_key=submission_key
+    )
+    if not claimed:
+        return record
+    try:
+        token = connection_access_token(connection=connection)
+    except PortalError as error:
+        _record_failed(record, status=AlbumRecord.Status.FAILED, message=error.describe())
+        error.record = record
+        raise
+    try:
+        created = aw_client(access_token=token).album_create(album=album)
+    except aw.AdultWorkError as exc:
+        error = portal_error_from(exc)
+        status = AlbumRecord.Status.UNKNOWN if isinstance(exc, aw.OutcomeUnknown) else AlbumRecord.Status.FAILED
+        _record_failed(record, status=status, message=error.describe())
+        logger.info("Album record %s %s: %s", record.pk, status, type(exc).__name__)
+        error.record = record
+        raise error from None
+    _record_created(record, created)
+    logger.info("Album record %s created AlbumID %s", record.pk, created.album_id)
+    return record

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("connect/", views.connect, name="connect"),
+    path("connect/disconnect/", views.disconnect, name="disconnect"),
+    path("albums/", views.album_list, name="album_list"),
+    path("albums/new/", views.album_create_view, name="album_create"),
+    path("albums/<int:pk>/", views.album_detail, name="album_detail"),
+]

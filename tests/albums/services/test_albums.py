@@ -1,0 +1,108 @@
+"""album_create against the stand-in: one request, one record, the right outcome."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from albums.crypto import secret_decrypt
+from albums.errors import PortalError
+from albums.models import AlbumRecord
+from albums.services.albums import album_create
+from tests.factories import ConnectionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def create(user, **fields):
+    return album_create(user=user, submission_key=fields.pop("submission_key", uuid.uuid4()), **{"name": "Look", **fields})
+
+
+def test_records_the_album_the_api_created(connected_user, standin):
+    record = create(connected_user, name="Look at my pictures", description="My new album!")
+
+    record.refresh_from_db()
+    remote = standin.albums(100001)[-1]
+    assert record.status == AlbumRecord.Status.CREATED
+    assert record.album_id == remote["AlbumID"]
+    assert (record.album_name, record.album_description) == ("Look at my pictures", "My new album!")
+    assert record.aw_user_id == record.acting_aw_user_id == 100001
+    assert record.completed_at is not None
+
+
+def test_the_pin_is_sent_to_the_api_and_kept_only_encrypted(connected_user, standin):
+    record = create(connected_user, pin_number="q9Z4", pin_price=Decimal("2.500"))
+
+    sent = standin.requests("createalbum")[-1]["json"]
+    assert sent["PinNumber"] == "q9Z4"
+    record.refresh_from_db()
+    assert "q9Z4" not in record.pin_number_encrypted
+    assert secret_decrypt(record.pin_number_encrypted) == "q9Z4"
+    assert record.pin_price == Decimal("2.5")
+
+
+def test_a_repeated_submission_returns_the_first_record_without_sending_again(connected_user, standin):
+    key = uuid.uuid4()
+    first = create(connected_user, submission_key=key)
+    again = create(connected_user, submission_key=key, name="Changed")
+
+    assert again.pk == first.pk
+    assert len(standin.requests("createalbum")) == 1
+
+
+def test_without_a_connection_nothing_is_sent_or_recorded(standin):
+    user = UserFactory()
+    with pytest.raises(PortalError, match="Connect your AdultWork account"):
+        create(user)
+    assert not AlbumRecord.objects.exists()
+    assert standin.requests("createalbum") == []
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "says"),
+    [
+        ({"kind": "error", "status": 500}, "unknown", "cannot tell whether"),
+        ({"kind": "html", "status": 502}, "unknown", "HTML error page"),
+        ({"kind": "html", "status": 503}, "failed", "Nothing was created"),
+        ({"kind": "malformed_json"}, "unknown", "could not be read"),
+        ({"kind": "rate_limit", "retry_after": 30}, "failed", "try again in 30 seconds"),
+        ({"kind": "slow", "delay": 1.5}, "unknown", "did not answer in time"),
+        ({"kind": "drop"}, "unknown", "connection to AdultWork was lost"),
+    ],
+)
+def test_each_failure_is_recorded_with_its_status_and_message(connected_user, standin, fault, status, says):
+    standin.fault(**fault)
+
+    with pytest.raises(PortalError) as caught:
+        create(connected_user)
+
+    record = AlbumRecord.objects.get()
+    assert caught.value.record == record
+    assert record.status == status
+    assert says in record.error_message
+    assert len(standin.requests("createalbum")) == 1
+
+
+def test_refused_input_is_failed_with_the_field_messages(connected_user, standin):
+    with pytest.raises(PortalError) as caught:
+        create(connected_user, name="x" * 21)  # past the form, to see the API's own refusal
+
+    assert "Name" in caught.value.field_errors
+    record = AlbumRecord.objects.get()
+    assert record.status == AlbumRecord.Status.FAILED
+    assert "Name:" in record.error_message
+
+
+def test_an_expired_pasted_token_fails_with_reconnect_advice(standin):
+    user = ConnectionFactory(access_token="demo-expired-token").user
+    with pytest.raises(PortalError, match="Connect your AdultWork account again"):
+        create(user)
+    assert AlbumRecord.objects.get().status == AlbumRecord.Status.FAILED
+
+
+def test_a_token_the_keys_cannot_decrypt_is_never_sent(connected_user, standin, settings):
+    settings.AW_TOKEN_KEYS = ["5K0y0o0bbVf0Ly3G3oQ8n7n6o2Yh1YvJmQyq8Z0y7cU="]
+    with pytest.raises(PortalError, match="can no longer be read"):
+        create(connected_user)
+    assert standin.requests("createalbum") == []
+    assert AlbumRecord.objects.get().status == AlbumRecord.Status.FAILED

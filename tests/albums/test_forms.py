@@ -1,0 +1,77 @@
+"""The Create album form applies CreateAlbum's own rules."""
+
+import uuid
+
+import pytest
+
+from albums.forms import AlbumForm, utf16_length
+
+
+def bound(**fields):
+    return AlbumForm({"submission_key": str(uuid.uuid4()), **fields})
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"name": "A"},
+        {"name": "x" * 20},
+        {"name": "  padded name  "},
+        {"name": "é" * 20},
+        {"name": "😀" * 10},
+        {"name": "Look", "description": "My new album!"},
+        {"name": "Look", "pin_number": "aB3x", "pin_price": "1.573"},
+        {"name": "Look", "pin_number": "0000", "pin_price": "0.001"},
+        {"name": "Look", "pin_number": "ZZZZ", "pin_price": "999999999.999"},
+    ],
+)
+def test_accepts_what_createalbum_accepts(fields):
+    form = bound(**fields)
+    assert form.is_valid(), form.errors
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": "   "}, "name"),
+        ({"name": "x" * 21}, "name"),
+        ({"name": "😀" * 11}, "name"),  # 11 emoji are 22 UTF-16 units, as .NET counts
+        ({"name": "Look", "pin_number": "abc", "pin_price": "1"}, "pin_number"),
+        ({"name": "Look", "pin_number": "abcde", "pin_price": "1"}, "pin_number"),
+        ({"name": "Look", "pin_number": "ab-1", "pin_price": "1"}, "pin_number"),
+        ({"name": "Look", "pin_number": "äbcd", "pin_price": "1"}, "pin_number"),
+        ({"name": "Look", "pin_number": "abcd"}, "pin_price"),
+        ({"name": "Look", "pin_price": "2"}, "pin_number"),
+        ({"name": "Look", "pin_number": "abcd", "pin_price": "0"}, "pin_price"),
+        ({"name": "Look", "pin_number": "abcd", "pin_price": "-1"}, "pin_price"),
+        ({"name": "Look", "pin_number": "abcd", "pin_price": "0.0001"}, "pin_price"),
+        ({"name": "Look", "pin_number": "abcd", "pin_price": "NaN"}, "pin_price"),
+        ({"name": "Look", "pin_number": "abcd", "pin_price": "Infinity"}, "pin_price"),
+        ({"name": "Look", "pin_number": "abcd", "pin_price": "1000000000"}, "pin_price"),
+        ({"name": "Look", "pin_number": "abcd", "pin_price": "two"}, "pin_price"),
+    ],
+)
+def test_refuses_what_createalbum_refuses_on_the_right_field(fields, field):
+    form = bound(**fields)
+    assert not form.is_valid()
+    assert field in form.errors
+
+
+def test_name_is_sent_without_surrounding_whitespace():
+    form = bound(name="  Look  ")
+    assert form.is_valid()
+    assert form.cleaned_data["name"] == "Look"
+
+
+def test_labels_are_those_of_the_issue():
+    labels = {name: field.label for name, field in AlbumForm().fields.items() if name != "submission_key"}
+    assert labels == {"name": "Name", "description": "Description", "pin_number": "PIN number", "pin_price": "PIN price"}
+
+
+def test_each_rendered_form_gets_its_own_submission_key():
+    assert AlbumForm()["submission_key"].value() != AlbumForm()["submission_key"].value()
+
+
+def test_utf16_length_counts_astral_characters_twice():
+    assert utf16_length("a😀") == 3

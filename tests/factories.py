@@ -1,0 +1,49 @@
+import uuid
+
+import factory
+from django.contrib.auth import get_user_model
+
+from albums.crypto import secret_encrypt
+from albums.models import AlbumRecord, Connection
+
+DEMO_MEMBER_ID = 100001
+DEMO_MEMBER_TOKEN = "demo-member-token"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("portal-password-1")
+
+
+class ConnectionFactory(factory.django.DjangoModelFactory):
+    """A connection holding the stand-in's fixed demo member token unless told otherwise."""
+
+    class Meta:
+        model = Connection
+
+    class Params:
+        access_token = DEMO_MEMBER_TOKEN
+
+    user = factory.SubFactory(UserFactory)
+    aw_user_id = DEMO_MEMBER_ID
+    scopes = "account_information profile_gallery"
+    source = Connection.Source.TOKEN
+    access_token_encrypted = factory.LazyAttribute(lambda o: secret_encrypt(o.access_token))
+
+
+class AlbumRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AlbumRecord
+
+    created_by = factory.SubFactory(UserFactory)
+    aw_user_id = DEMO_MEMBER_ID
+    acting_aw_user_id = DEMO_MEMBER_ID
+    submission_key = factory.LazyFunction(uuid.uuid4)
+    name = factory.Sequence(lambda n: f"Album {n}")
+    status = AlbumRecord.Status.CREATED
+    album_id = factory.Sequence(lambda n: 9000000 + n)

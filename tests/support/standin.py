@@ -1,0 +1,88 @@
+"""Running the stand-in AdultWork API as a separate process and driving its control API over HTTP."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class StandInProcess:
+    """`python -m aw_standin` on a free port; the portal's tests never import the stand-in."""
+
+    def __init__(self, *args: str) -> None:
+        (ROOT / "var").mkdir(exist_ok=True)
+        self._log = open(ROOT / "var" / "standin-tests.log", "a")  # noqa: SIM115 (closed in stop)
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "aw_standin", "--host", "127.0.0.1", "--port", "0", *args],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            text=True,
+        )
+        line = self._process.stdout.readline()
+        found = re.search(r"https?://\S+", line)
+        if not found:
+            self.stop()
+            raise RuntimeError(f"the stand-in did not start (it printed {line!r}); see var/standin-tests.log")
+        self.url = found.group(0).rstrip("/")
+        # Keep reading so that anything else it prints can never fill the pipe and block it.
+        threading.Thread(target=self._process.stdout.read, daemon=True).start()
+
+    def stop(self) -> None:
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+        self._log.close()
+
+
+class StandIn:
+    """The stand-in's control API (`/_standin/...`)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._http = requests.Session()
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._http.request(method, f"{self.url}/_standin/{path}", timeout=10, **kwargs)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def reset(self) -> None:
+        self._call("POST", "reset")
+
+    def config(self, **values: Any) -> dict:
+        return self._call("POST", "config", json=values)
+
+    def fault(self, kind: str, **rule: Any) -> None:
+        self._call("POST", "faults", json={"kind": kind, **rule})
+
+    def requests(self, path_contains: str = "") -> list[dict]:
+        return [r for r in self._call("GET", "requests") if path_contains.lower() in r["path"].lower()]
+
+    def albums(self, user_id: int | None = None) -> list[dict]:
+        return self._call("GET", "albums", params={"UserID": user_id} if user_id else None)
+
+    def stats(self) -> dict:
+        return self._call("GET", "stats")
+
+    def token(self, *, user_id: int, scopes: list[str], expires_in: int = 1200) -> dict:
+        return self._call("POST", "tokens", json={"user_id": user_id, "scopes": scopes, "expires_in": expires_in})
+
+    def expire(self, **what: Any) -> None:
+        self._call("POST", "expire", json=what)
+
+    def register_client(self, *, client_id: str, client_secret: str, redirect_uris: list[str]) -> None:
+        self._call(
+            "POST", "clients",
+            json={"client_id": client_id, "client_secret": client_secret, "redirect_uris": redirect_uris},
+        )
