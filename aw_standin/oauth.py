@@ -1,7 +1,6 @@
 """The Unified Login stand-in: the authorization code flow and the token endpoint."""
 
 import json
-import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -9,7 +8,7 @@ from . import pages
 from .exchange import Request, Response
 from .records import Client
 from .state import State
-from .tokens import KNOWN_SCOPES
+from .tokens import KNOWN_SCOPES, RefreshExpired
 
 HTML_TYPE = "text/html; charset=utf-8"
 
@@ -131,12 +130,12 @@ def token(state: State, request: Request) -> Response:
     if grant_type == "refresh_token":
         if not one.get("refresh_token"):
             return _oauth_error(400, "invalid_request")
-        refresh = state.tokens.refresh.get(one["refresh_token"])
-        if refresh is None or refresh.client_id not in (None, client.client_id):
-            return _oauth_error(400, "invalid_grant")
-        if time.monotonic() >= refresh.expires_at:
+        try:
+            refresh = state.tokens.use_refresh(one["refresh_token"], client.client_id)
+        except RefreshExpired:
             return _oauth_error(401, "refresh_token_has_expired")
-        del state.tokens.refresh[one["refresh_token"]]
+        if refresh is None:
+            return _oauth_error(400, "invalid_grant")
         issued = state.tokens.issue(
             refresh.user_id, refresh.scopes, client.client_id, config.access_token_lifetime, config.refresh_token_lifetime
         )

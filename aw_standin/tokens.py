@@ -1,17 +1,23 @@
 """Access tokens, refresh tokens and authorization codes, and the rules for their lives.
 
-Callers hold the state lock; times are time.monotonic() seconds.
+Callers hold the state lock. Times are seconds on the store's clock (monotonic,
+replaceable so tests can move time forward instead of sleeping).
 """
 
 import secrets
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 PROFILE_GALLERY = "profile_gallery"
 ACCOUNT_INFORMATION = "account_information"
 KNOWN_SCOPES = (PROFILE_GALLERY, ACCOUNT_INFORMATION)
 
 CODE_LIFETIME = 300
+
+
+class RefreshExpired(Exception):
+    pass
 
 
 @dataclass
@@ -44,6 +50,7 @@ class AuthorizationCode:
 
 class TokenStore:
     def __init__(self) -> None:
+        self.clock: Callable[[], float] = time.monotonic
         self.access: dict[str, AccessToken] = {}
         self.refresh: dict[str, RefreshToken] = {}
         self.codes: dict[str, AuthorizationCode] = {}
@@ -53,7 +60,7 @@ class TokenStore:
 
     def live_access(self, token: str) -> AccessToken | None:
         found = self.access.get(token)
-        return found if found is not None and found.is_live(time.monotonic()) else None
+        return found if found is not None and found.is_live(self.clock()) else None
 
     def issue(
         self,
@@ -63,7 +70,7 @@ class TokenStore:
         access_lifetime: int,
         refresh_lifetime: int,
     ) -> dict:
-        now = time.monotonic()
+        now = self.clock()
         access = secrets.token_urlsafe(32)
         refresh = secrets.token_urlsafe(32)
         self.access[access] = AccessToken(user_id, scopes, now + access_lifetime, issued=True)
@@ -75,22 +82,35 @@ class TokenStore:
             "refresh_token": refresh,
         }
 
+    def use_refresh(self, token: str, client_id: str) -> RefreshToken | None:
+        """Remove and return the refresh token, so it is never good twice.
+
+        None when unknown (or already used) or bound to another client.
+        """
+        found = self.refresh.get(token)
+        if found is None or found.client_id not in (None, client_id):
+            return None
+        if self.clock() >= found.expires_at:
+            raise RefreshExpired
+        del self.refresh[token]
+        return found
+
     def new_code(self, client_id: str, redirect_uri: str, user_id: int, scopes: frozenset[str]) -> str:
         code = secrets.token_urlsafe(24)
         self.codes[code] = AuthorizationCode(
-            client_id, redirect_uri, user_id, scopes, time.monotonic() + CODE_LIFETIME
+            client_id, redirect_uri, user_id, scopes, self.clock() + CODE_LIFETIME
         )
         return code
 
     def take_code(self, code: str) -> AuthorizationCode | None:
         """Remove the code whatever comes next, so a code is never good twice."""
         found = self.codes.pop(code, None)
-        if found is None or time.monotonic() >= found.expires_at:
+        if found is None or self.clock() >= found.expires_at:
             return None
         return found
 
     def expire_user(self, user_id: int, what: str) -> int:
-        now = time.monotonic()
+        now = self.clock()
         count = 0
         if what in ("access", "both"):
             for token in self.access.values():
@@ -108,5 +128,5 @@ class TokenStore:
         found = self.access.get(token)
         if found is None:
             return False
-        found.expires_at = time.monotonic()
+        found.expires_at = self.clock()
         return True

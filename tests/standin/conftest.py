@@ -65,3 +65,22 @@ def aw(running_standin) -> Driver:
     driver = Driver(running_standin.url)
     driver.control("POST", "reset")
     return driver
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(aw, running_standin) -> FakeClock:
+    """Token and code lifetimes measured on a clock the test moves by hand (until the next reset)."""
+    fake = FakeClock()
+    running_standin.state.tokens.clock = fake
+    return fake
