@@ -48,8 +48,8 @@ def endpoint(handler: Callable[[State, Request], Result]) -> Callable[[State, Re
 
 
 def _bearer(state: State, request: Request) -> AccessToken:
-    scheme, _, token = (request.header("Authorization") or "").strip().partition(" ")
-    found = state.tokens.live_access(token.strip()) if scheme.lower() == "bearer" else None
+    parts = (request.header("Authorization") or "").split(None, 1)
+    found = state.tokens.live_access(parts[1].strip()) if len(parts) == 2 and parts[0].lower() == "bearer" else None
     if found is None:
         raise Refusal(401, DENIED)
     return found

@@ -78,8 +78,10 @@ class FaultRule:
 
 
 def _positive_int(data: dict, name: str, default: int | None) -> int | None:
-    value = data.get(name, default)
-    if value is None or (type(value) is int and value > 0):
+    value = data.get(name)
+    if value is None:
+        return default
+    if type(value) is int and value > 0:
         return value
     raise ValueError(f"{name} must be a positive integer")
 
@@ -103,12 +105,16 @@ def parse_rule(data: Any, rule_id: int) -> FaultRule:
     status = data.get("status")
     if status is None:
         status = DEFAULT_STATUS[kind]
-    if status is not None and not (type(status) is int and 100 <= status <= 599):
+    if status is not None and not (type(status) is int and 200 <= status <= 599):
         raise ValueError("status must be an HTTP status code")
-    delay = data.get("delay", SLOW_DEFAULT_DELAY if kind == "slow" else 0)
+    delay = data.get("delay")
+    if delay is None:
+        delay = SLOW_DEFAULT_DELAY if kind == "slow" else 0
     if isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0:
         raise ValueError("delay must be a number of seconds")
-    process = data.get("process", False)
+    process = data.get("process")
+    if process is None:
+        process = False
     if not isinstance(process, bool):
         raise ValueError("process must be true or false")
     retry_after = data.get("retry_after")

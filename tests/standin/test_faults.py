@@ -145,6 +145,12 @@ def test_match_can_aim_at_the_token_endpoint(aw):
     assert aw.call("POST", "/OAuth/token", data={}).status_code == 503
 
 
+def test_null_fields_take_their_defaults(aw):
+    rule = add_fault(aw, kind="error", every=None, times=None, delay=None, process=None, status=None)
+    assert (rule["every"], rule["times"], rule["delay"], rule["process"], rule["status"]) == (1, None, 0.0, False, 500)
+    assert verify(aw).status_code == 500
+
+
 def test_first_rule_that_applies_wins(aw):
     add_fault(aw, kind="error", status=501, times=1)
     add_fault(aw, kind="error", status=502)
@@ -168,8 +174,10 @@ def test_faults_are_listed_with_counts_and_cleared(aw):
 @pytest.mark.parametrize(
     "rule",
     [{"kind": "meltdown"}, {}, {"kind": "error", "times": 0}, {"kind": "slow", "status": 500},
-     {"kind": "error", "delay": -1}, {"kind": "error", "colour": "red"}],
-    ids=["unknown-kind", "no-kind", "zero-times", "slow-with-status", "negative-delay", "unknown-field"],
+     {"kind": "error", "delay": -1}, {"kind": "error", "colour": "red"}, {"kind": "error", "status": 100},
+     {"kind": "empty", "body": "x"}, {"kind": "error", "process": "yes"}],
+    ids=["unknown-kind", "no-kind", "zero-times", "slow-with-status", "negative-delay", "unknown-field",
+         "informational-status", "empty-with-body", "process-not-bool"],
 )
 def test_malformed_fault_rule_is_refused(aw, rule):
     response = requests.post(f"{aw.url}/_standin/faults", json=rule, timeout=5)
