@@ -114,17 +114,7 @@ class _Handler(BaseHTTPRequestHandler):
                 response = control.handle(state, request)
             self._send(response)
             return
-        with state.lock:
-            entry = _log_entry(request, target.query)
-            state.log.append(entry)
-            state.stats.requests += 1
-            # Counted on first API use rather than at accept, so connections that
-            # only carry control calls stay out of the figures.
-            if self.counted_epoch != state.epoch:
-                self.counted_epoch = state.epoch
-                state.stats.connections_opened += 1
-            rule = state.faults.pick(request.method, request.path)
-            latency = state.config.latency if routes.is_delayed(request.path) else 0
+        entry, rule, latency = self._admit(request, target.query)
 
         def run_handler() -> Response:
             with state.lock:
@@ -141,6 +131,22 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(answer)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+
+    def _admit(self, request: Request, raw_query: str) -> tuple[dict, faults.FaultRule | None, float]:
+        """Log and count an API or OAuth request; say which fault answers it and how long to wait."""
+        state = self.server.state
+        with state.lock:
+            entry = _log_entry(request, raw_query)
+            state.log.append(entry)
+            state.stats.requests += 1
+            # Counted on first API use rather than at accept, so connections that
+            # only carry control calls stay out of the figures.
+            if self.counted_epoch != state.epoch:
+                self.counted_epoch = state.epoch
+                state.stats.connections_opened += 1
+            rule = state.faults.pick(request.method, request.path)
+            latency = state.config.latency if routes.is_delayed(request.path) else 0.0
+        return entry, rule, latency
 
     def _send(self, response: Response) -> None:
         self.send_response(response.status)

@@ -1,5 +1,6 @@
 """The /_standin/ control API, latency, request log and connection statistics."""
 
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -180,3 +181,19 @@ def test_chunked_request_body_is_read(aw):
         "POST", "/v1/Pictures/CreateAlbum", token=MEMBER_TOKEN, data=chunks, headers={"Content-Type": "application/json"}
     )
     assert (response.status_code, response.json()["AlbumName"]) == (200, "chunked")
+
+
+@pytest.mark.parametrize(
+    "framing",
+    [b"Content-Length: abc\r\n\r\n", b"Transfer-Encoding: chunked\r\n\r\nzz\r\n"],
+    ids=["bad-content-length", "bad-chunk-size"],
+)
+def test_unreadable_request_framing_is_400_and_closes_the_connection(aw, framing):
+    host, port = aw.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as connection:
+        connection.sendall(b"POST /v1/Pictures/CreateAlbum HTTP/1.1\r\nHost: x\r\n" + framing)
+        received = b""
+        while chunk := connection.recv(4096):
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 400 ")
+    assert b"Connection: close" in received
