@@ -10,16 +10,25 @@ from . import adultwork as aw
 class PortalError(Exception):
     """Something the user should be told. `field_errors` uses the API's field names.
 
-    `record` is the history record of the attempt, when one was made.
+    `record` is the history record of the attempt, when one was made; `code` lets a view react
+    (RECONNECT: the AdultWork connection must be made again).
     """
 
+    RECONNECT = "reconnect"
+
     def __init__(
-        self, message: str, *, field_errors: dict[str, list[str]] | None = None, record: Any = None
+        self,
+        message: str,
+        *,
+        field_errors: dict[str, list[str]] | None = None,
+        record: Any = None,
+        code: str = "",
     ) -> None:
         super().__init__(message)
         self.message = message
         self.field_errors = field_errors or {}
         self.record = record
+        self.code = code
 
     def describe(self) -> str:
         """The message with every field message, for the history."""
@@ -39,7 +48,8 @@ def portal_error_from(exc: aw.AdultWorkError) -> PortalError:
     if isinstance(exc, aw.NotAuthorised):
         return PortalError(
             "AdultWork no longer accepts your connection's access token. Nothing was created. "
-            "Connect your AdultWork account again, then send the form again."
+            "Connect your AdultWork account again, then send the form again.",
+            code=PortalError.RECONNECT,
         )
     if isinstance(exc, aw.MissingScope):
         return PortalError(

@@ -4,6 +4,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 
+# What each scope the portal asks for makes possible, to tell users what a missing one stops.
+SCOPE_USES = {
+    "profile_gallery": "creating albums",
+    "account_information": "reading your group, so agency features stay off",
+}
+
+
 class Connection(models.Model):
     """A portal user's link to one AdultWork account. Tokens are stored only encrypted."""
 
@@ -40,6 +47,11 @@ class Connection(models.Model):
     @property
     def scope_set(self) -> frozenset[str]:
         return frozenset(self.scopes.split())
+
+    @property
+    def missing_scopes(self) -> list[tuple[str, str]]:
+        """(scope, what it stops) for each scope the portal needs but was not granted."""
+        return [(scope, use) for scope, use in SCOPE_USES.items() if scope not in self.scope_set]
 
 
 class AlbumRecord(models.Model):

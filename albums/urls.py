@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("connect/", views.connect, name="connect"),
+    path("connect/start/", views.connect_start, name="connect_start"),
+    path("connect/callback/", views.connect_callback, name="connect_callback"),
     path("connect/disconnect/", views.disconnect, name="disconnect"),
     path("albums/", views.album_list, name="album_list"),
     path("albums/new/", views.album_create_view, name="album_create"),

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+import json
+import secrets
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
+from .crypto import SecretDecryptionError, secret_decrypt, secret_encrypt
 from .errors import PortalError
 from .forms import AccessTokenForm, AlbumForm
 from .models import AlbumRecord
 from .selectors import album_record_list
 from .services.albums import album_create
-from .services.connections import connection_connect_with_token, connection_disconnect
+from .services.clients import aw_login_configured
+from .services.connections import (
+    connection_authorization_url,
+    connection_connect_with_code,
+    connection_connect_with_token,
+    connection_disconnect,
+)
 
 HISTORY_PAGE_SIZE = 25
+OAUTH_STATE_KEY = "aw_oauth_state"
+# A create form interrupted by an expired connection, kept (encrypted: it may hold a PIN) across
+# the round trip to AdultWork's login.
+PENDING_ALBUM_KEY = "aw_pending_album"
 
 
 @login_required
@@ -40,7 +55,68 @@ def connect(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Connected AdultWork account {connection.aw_user_id}.")
             return redirect("connect")
-    return render(request, "albums/connect.html", {"token_form": form})
+    return render(
+        request, "albums/connect.html", {"token_form": form, "login_configured": aw_login_configured()}
+    )
+
+
+def _callback_uri(request: HttpRequest) -> str:
+    return settings.AW_OAUTH_REDIRECT_URI or request.build_absolute_uri(reverse("connect_callback"))
+
+
+@login_required
+@require_POST
+def connect_start(request: HttpRequest) -> HttpResponse:
+    state = secrets.token_urlsafe(32)
+    try:
+        url = connection_authorization_url(redirect_uri=_callback_uri(request), state=state)
+    except PortalError as error:
+        messages.error(request, error.message)
+        return redirect("connect")
+    request.session[OAUTH_STATE_KEY] = state
+    return redirect(url)
+
+
+def _login_problem(request: HttpRequest, title: str, message: str, status: int = 400) -> HttpResponse:
+    return render(request, "albums/connect_problem.html", {"title": title, "message": message}, status=status)
+
+
+@login_required
+@require_GET
+def connect_callback(request: HttpRequest) -> HttpResponse:
+    expected = request.session.pop(OAUTH_STATE_KEY, None)
+    given = request.GET.get("state", "")
+    if not expected or not given or not secrets.compare_digest(expected, given):
+        return _login_problem(
+            request,
+            "This login answer does not match a login you started",
+            "The answer from AdultWork's login did not carry the code this portal sent (its state is "
+            "missing or different), so it was ignored. This happens when a login page is reused or "
+            "opened from another browser. Start again from this portal.",
+        )
+    if request.GET.get("status") == "cancelled" or request.GET.get("error") == "access_denied":
+        return _login_problem(
+            request,
+            "Login cancelled",
+            "You cancelled the login at AdultWork, so nothing was changed. Connect again whenever you like.",
+            status=200,
+        )
+    code = request.GET.get("code", "")
+    if not code:
+        return _login_problem(
+            request,
+            "AdultWork's login sent no code",
+            f"AdultWork's login came back without a sign-in code ({request.GET.get('error') or 'no reason given'}). "
+            "Nothing was changed; start again.",
+        )
+    try:
+        connection = connection_connect_with_code(user=request.user, code=code, redirect_uri=_callback_uri(request))
+    except PortalError as error:
+        return _login_problem(request, "The connection could not be completed", error.message, status=502)
+    messages.success(request, f"Connected AdultWork account {connection.aw_user_id} through AdultWork's login.")
+    if PENDING_ALBUM_KEY in request.session:
+        return redirect("album_create")
+    return redirect("connect")
 
 
 @login_required
@@ -72,10 +148,26 @@ def _form_with_new_key(form: AlbumForm) -> AlbumForm:
     return fresh
 
 
+def _pending_save(request: HttpRequest, form: AlbumForm) -> None:
+    fields = {name: form.data.get(name, "") for name in ("name", "description", "pin_number", "pin_price")}
+    request.session[PENDING_ALBUM_KEY] = secret_encrypt(json.dumps(fields))
+
+
+def _pending_pop(request: HttpRequest) -> dict | None:
+    stored = request.session.pop(PENDING_ALBUM_KEY, None)
+    try:
+        return json.loads(secret_decrypt(stored)) if stored else None
+    except SecretDecryptionError:  # the keys changed since; an empty form is the honest answer
+        return None
+
+
 @login_required
 def album_create_view(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "albums/album_form.html", {"form": AlbumForm()})
+        pending = _pending_pop(request)
+        if pending:
+            messages.info(request, "Here is the form you were sending before reconnecting. Check it and send it.")
+        return render(request, "albums/album_form.html", {"form": AlbumForm(initial=pending)})
     form = AlbumForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -91,8 +183,14 @@ def album_create_view(request: HttpRequest) -> HttpResponse:
         except PortalError as error:
             if error.record is None or error.record.status == AlbumRecord.Status.FAILED:
                 form = _form_with_new_key(form)
+            if error.code == PortalError.RECONNECT:
+                _pending_save(request, form)
             form.add_portal_error(error)
-            return render(request, "albums/album_form.html", {"form": form, "failed_record": error.record})
+            return render(
+                request,
+                "albums/album_form.html",
+                {"form": form, "failed_record": error.record, "reconnect": error.code == PortalError.RECONNECT},
+            )
         if record.status == AlbumRecord.Status.CREATED:
             messages.success(request, f"Album created on AdultWork with AlbumID {record.album_id}.")
         return redirect(record)

@@ -131,6 +131,8 @@ AW_OAUTH_BASE_URL = env("AW_OAUTH_BASE_URL", default="http://127.0.0.1:8001")
 AW_CLIENT_ID = env("AW_CLIENT_ID", default="")
 AW_CLIENT_SECRET = env("AW_CLIENT_SECRET", default="")
 AW_API_KEY = env("AW_API_KEY", default="")
+# The callback registered with AdultWork; by default built from the request (/connect/callback/).
+AW_OAUTH_REDIRECT_URI = env("AW_OAUTH_REDIRECT_URI", default="")
 # Fernet keys for tokens at rest: the first encrypts, all decrypt (rotation).
 AW_TOKEN_KEYS = env.list("AW_TOKEN_KEYS", default=[])
 AW_CONNECT_TIMEOUT = env.float("AW_CONNECT_TIMEOUT", default=3.05)

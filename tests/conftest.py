@@ -34,3 +34,13 @@ def pytest_sessionfinish(session, exitstatus):
         print(f"\n{len(_skipped)} test(s) were skipped; every suite must run (set ALLOW_SKIPS=1 locally):")
         for nodeid in _skipped[:20]:
             print(f"  {nodeid}")
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    """A `postgres` test on another database fails: row locks and races need the real thing."""
+    if request.node.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.fail("this test needs PostgreSQL: run it with DATABASE_URL=postgres://...")

@@ -1,7 +1,9 @@
 import uuid
+from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from albums.crypto import secret_encrypt
 from albums.models import AlbumRecord, Connection
@@ -47,3 +49,17 @@ class AlbumRecordFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Album {n}")
     status = AlbumRecord.Status.CREATED
     album_id = factory.Sequence(lambda n: 9000000 + n)
+
+
+def oauth_connection(standin, *, user=None, user_id: int = DEMO_MEMBER_ID, expires_in: int = 1200, **fields) -> Connection:
+    """A Unified Login connection holding fresh tokens the stand-in issued."""
+    tokens = standin.token(user_id=user_id, scopes=["profile_gallery", "account_information"], expires_in=expires_in)
+    return ConnectionFactory(
+        user=user or UserFactory(),
+        aw_user_id=user_id,
+        source=Connection.Source.OAUTH,
+        access_token=tokens["access_token"],
+        refresh_token_encrypted=secret_encrypt(tokens["refresh_token"]),
+        access_token_expires_at=timezone.now() + timedelta(seconds=expires_in),
+        **fields,
+    )

@@ -15,8 +15,7 @@ from ..crypto import secret_encrypt
 from ..errors import PortalError, portal_error_from
 from ..models import AlbumRecord
 from ..selectors import connection_get
-from .clients import aw_client
-from .connections import connection_access_token
+from .connections import connection_call_api
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +86,12 @@ def album_create(
     connection = connection_get(user=user)
     if connection is None:
         raise PortalError("Connect your AdultWork account before creating albums.")
+    if "profile_gallery" not in connection.scope_set:
+        raise PortalError(
+            "Your AdultWork connection was not granted the profile_gallery permission, which creating "
+            "albums needs. Nothing was sent. Connect again and allow it.",
+            code=PortalError.RECONNECT,
+        )
     album = aw.AlbumInput(name=name, description=description, pin_number=pin_number, pin_price=pin_price)
     record, claimed = _record_claim(
         user=user, acting_aw_user_id=connection.aw_user_id, album=album, submission_key=submission_key
@@ -94,13 +99,11 @@ def album_create(
     if not claimed:
         return record
     try:
-        token = connection_access_token(connection=connection)
-    except PortalError as error:
+        created = connection_call_api(connection=connection, call=lambda client: client.album_create(album=album))
+    except PortalError as error:  # no working token: nothing was sent, or AdultWork refused it (401)
         _record_failed(record, status=AlbumRecord.Status.FAILED, message=error.describe())
         error.record = record
         raise
-    try:
-        created = aw_client(access_token=token).album_create(album=album)
     except aw.AdultWorkError as exc:
         error = portal_error_from(exc)
         status = AlbumRecord.Status.UNKNOWN if isinstance(exc, aw.OutcomeUnknown) else AlbumRecord.Status.FAILED

@@ -1,26 +1,45 @@
-"""Connecting a portal user to an AdultWork account, and handing out its access token."""
+"""Connecting a portal user to an AdultWork account, and keeping a working access token for it."""
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
+from typing import Callable, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
 
 from .. import adultwork as aw
+from ..adultwork.oauth import DEAD_GRANT_ERRORS, TokenSet
 from ..crypto import SecretDecryptionError, secret_decrypt, secret_encrypt
 from ..errors import PortalError, portal_error_from
 from ..models import Connection
-from .clients import aw_client
+from .clients import aw_client, aw_login, aw_login_configured
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
 
-def connection_connect_with_token(*, user: AbstractBaseUser, access_token: str) -> Connection:
-    """Check a pasted access token with AdultWork and keep it, encrypted, as the user's connection."""
-    client = aw_client(access_token=access_token)
+# Refresh this long before expiry, so a token never runs out between our check and AdultWork's.
+REFRESH_MARGIN = timedelta(seconds=60)
+
+RECONNECT_MESSAGE = (
+    "Your AdultWork connection has expired and needs reconnecting. Connect your AdultWork account "
+    "again; your form is kept."
+)
+
+
+def _account(client: aw.AdultWorkClient) -> tuple[aw.Credentials, frozenset[str]]:
+    return client.credentials_verify(), client.permissions_get()
+
+
+def _connection_save(
+    *, user: AbstractBaseUser, source: str, access_token: str, tokens: TokenSet | None = None
+) -> Connection:
+    """Ask AdultWork who the token belongs to and what it may do, then keep it as the user's connection."""
     try:
-        credentials = client.credentials_verify()
-        granted = client.permissions_get()
+        credentials, granted = _account(aw_client(access_token=access_token))
     except aw.NotAuthorised:
         raise PortalError(
             "AdultWork did not accept this access token. Check that you copied all of it and that it "
@@ -36,15 +55,52 @@ def connection_connect_with_token(*, user: AbstractBaseUser, access_token: str) 
             "group_name": credentials.group_name,
             "is_group_manager": credentials.is_group_manager,
             "scopes": " ".join(sorted(granted - {"userid"})),
-            "source": Connection.Source.TOKEN,
+            "source": source,
             "status": Connection.Status.ACTIVE,
             "access_token_encrypted": secret_encrypt(access_token),
-            "refresh_token_encrypted": "",
-            "access_token_expires_at": None,
+            "refresh_token_encrypted": secret_encrypt(tokens.refresh_token) if tokens else "",
+            "access_token_expires_at": _expiry(tokens),
         },
     )
-    logger.info("User %s connected AdultWork account %s with a pasted token", user.pk, credentials.user_id)
+    logger.info("User %s connected AdultWork account %s (%s)", user.pk, credentials.user_id, source)
     return connection
+
+
+def _expiry(tokens: TokenSet | None):
+    if tokens is None or tokens.expires_in is None:
+        return None
+    return timezone.now() + timedelta(seconds=tokens.expires_in)
+
+
+def connection_connect_with_token(*, user: AbstractBaseUser, access_token: str) -> Connection:
+    """Check a pasted access token with AdultWork and keep it, encrypted. It cannot be refreshed."""
+    return _connection_save(user=user, source=Connection.Source.TOKEN, access_token=access_token)
+
+
+def connection_authorization_url(*, redirect_uri: str, state: str) -> str:
+    """Where to send the browser to log in with AdultWork's Unified Login."""
+    if not aw_login_configured():
+        raise PortalError(
+            "Connecting through AdultWork's login is not set up on this portal: an administrator must "
+            "set AW_CLIENT_ID and AW_CLIENT_SECRET. Until then, connect with an access token below."
+        )
+    return aw_login().authorization_url(redirect_uri=redirect_uri, state=state)
+
+
+def connection_connect_with_code(*, user: AbstractBaseUser, code: str, redirect_uri: str) -> Connection:
+    """Finish the Unified Login: exchange the code for tokens, then keep them with the account details."""
+    try:
+        tokens = aw_login().token_from_code(code=code, redirect_uri=redirect_uri)
+    except aw.TokenRefused as exc:
+        raise PortalError(
+            f"AdultWork's login refused to complete the connection ({exc.error}). The sign-in may have "
+            "taken too long or been used already: start again."
+        ) from None
+    except aw.AdultWorkError as exc:
+        raise portal_error_from(exc) from None
+    return _connection_save(
+        user=user, source=Connection.Source.OAUTH, access_token=tokens.access_token, tokens=tokens
+    )
 
 
 def connection_disconnect(*, user: AbstractBaseUser) -> bool:
@@ -55,15 +111,94 @@ def connection_disconnect(*, user: AbstractBaseUser) -> bool:
     return bool(deleted)
 
 
-def connection_access_token(*, connection: Connection) -> str:
-    """The connection's access token, ready to send."""
-    if connection.status == Connection.Status.NEEDS_RECONNECT:
-        raise PortalError("Your AdultWork connection has expired. Connect your AdultWork account again.")
+def _decrypted(connection: Connection, ciphertext: str) -> str:
     try:
-        return secret_decrypt(connection.access_token_encrypted)
+        return secret_decrypt(ciphertext)
     except SecretDecryptionError:
-        logger.error("The access token of connection %s cannot be decrypted with AW_TOKEN_KEYS", connection.pk)
+        logger.error("A token of connection %s cannot be decrypted with AW_TOKEN_KEYS", connection.pk)
         raise PortalError(
             "Your stored AdultWork token can no longer be read by the portal. Connect your AdultWork "
-            "account again."
+            "account again.",
+            code=PortalError.RECONNECT,
         ) from None
+
+
+def _expiring(connection: Connection) -> bool:
+    expires = connection.access_token_expires_at
+    return bool(connection.refresh_token_encrypted) and expires is not None and expires <= timezone.now() + REFRESH_MARGIN
+
+
+def _needs_reconnect() -> PortalError:
+    return PortalError(RECONNECT_MESSAGE, code=PortalError.RECONNECT)
+
+
+def connection_refresh(*, connection: Connection, rejected_token: str | None = None) -> Connection:
+    """Refresh the connection's tokens, exactly once however many requests ask at the same moment.
+
+    AdultWork rotates refresh tokens (the old one dies when used), so two refreshes racing would lock
+    the user out. The refresh therefore runs under a row lock; whoever waited re-reads the row and
+    uses the new token instead of refreshing again. `rejected_token` is the access token AdultWork
+    just refused: if the row already holds another one, someone refreshed meanwhile.
+    """
+    failure: PortalError | None = None
+    with transaction.atomic():
+        locked = Connection.objects.select_for_update().get(pk=connection.pk)
+        if locked.status == Connection.Status.NEEDS_RECONNECT or not locked.refresh_token_encrypted:
+            failure = _needs_reconnect()
+        elif rejected_token is None and not _expiring(locked):
+            return locked
+        elif rejected_token is not None and _decrypted(locked, locked.access_token_encrypted) != rejected_token:
+            return locked
+        else:
+            try:
+                tokens = aw_login().token_refresh(
+                    refresh_token=_decrypted(locked, locked.refresh_token_encrypted)
+                )
+            except aw.TokenRefused as exc:
+                if exc.error in DEAD_GRANT_ERRORS:
+                    locked.status = Connection.Status.NEEDS_RECONNECT
+                    locked.save(update_fields=["status", "updated_at"])
+                    logger.info("Connection %s needs reconnecting: %s", locked.pk, exc.error)
+                    failure = _needs_reconnect()
+                else:
+                    failure = PortalError(f"AdultWork's login refused to refresh the connection ({exc.error}).")
+            except aw.AdultWorkError as exc:
+                failure = portal_error_from(exc)
+            else:
+                locked.access_token_encrypted = secret_encrypt(tokens.access_token)
+                locked.refresh_token_encrypted = secret_encrypt(tokens.refresh_token)
+                locked.access_token_expires_at = _expiry(tokens)
+                locked.save()
+                logger.info("Connection %s refreshed its access token", locked.pk)
+    if failure is not None:
+        raise failure
+    return locked
+
+
+def connection_access_token(*, connection: Connection) -> str:
+    """An access token that will not expire in the next minute (refreshing it first if need be)."""
+    if connection.status == Connection.Status.NEEDS_RECONNECT:
+        raise _needs_reconnect()
+    if _expiring(connection):
+        connection = connection_refresh(connection=connection)
+    return _decrypted(connection, connection.access_token_encrypted)
+
+
+def connection_call_api(*, connection: Connection, call: Callable[[aw.AdultWorkClient], T]) -> T:
+    """Run `call` with a client holding a working token.
+
+    A 401 for a token we believed valid means AdultWork refused the request before doing anything,
+    so one refresh and one retry are safe, for reads and writes alike.
+    """
+    token = connection_access_token(connection=connection)
+    try:
+        return call(aw_client(access_token=token))
+    except aw.NotAuthorised:
+        if connection.source == Connection.Source.TOKEN:
+            Connection.objects.filter(pk=connection.pk).update(
+                status=Connection.Status.NEEDS_RECONNECT, updated_at=timezone.now()
+            )
+            raise
+        logger.info("Connection %s: access token refused, refreshing once", connection.pk)
+    connection = connection_refresh(connection=connection, rejected_token=token)
+    return call(aw_client(access_token=_decrypted(connection, connection.access_token_encrypted)))

@@ -85,12 +85,12 @@ def test_each_failure_is_recorded_with_its_status_and_message(connected_user, st
 
 def test_refused_input_is_failed_with_the_field_messages(connected_user, standin):
     with pytest.raises(PortalError) as caught:
-        create(connected_user, name="x" * 21)  # past the form, to see the API's own refusal
+        create(connected_user, pin_number="12", pin_price=Decimal("1"))  # past the form: the API's own refusal
 
-    assert "Name" in caught.value.field_errors
+    assert "PinNumber" in caught.value.field_errors
     record = AlbumRecord.objects.get()
     assert record.status == AlbumRecord.Status.FAILED
-    assert "Name:" in record.error_message
+    assert "PinNumber:" in record.error_message
 
 
 def test_an_expired_pasted_token_fails_with_reconnect_advice(standin):

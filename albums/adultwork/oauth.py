@@ -1,0 +1,106 @@
+"""AdultWork's Unified Login (OAuth 2.0 authorization code flow), through Authlib.
+
+Authlib's framework-neutral OAuth2Session does the protocol (authorization URL, code exchange,
+refresh with client_secret_post); this module keeps it free of Django and turns its failures into
+the client's typed exceptions. Token calls are rare (a connect, a refresh every ~20 minutes), so each
+uses a short-lived session rather than the API's pooled one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import requests
+from authlib.integrations.base_client.errors import OAuthError
+from authlib.integrations.requests_client import OAuth2Session
+
+from . import errors
+
+logger = logging.getLogger(__name__)
+
+SCOPES = ("profile_gallery", "account_information")
+# The only token errors that mean the refresh token is gone for good: the user must log in again.
+DEAD_GRANT_ERRORS = frozenset({"refresh_token_has_expired", "invalid_grant"})
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    expires_in: int | None
+
+
+class UnifiedLogin:
+    def __init__(
+        self, *, base_url: str, client_id: str, client_secret: str, timeout: tuple[float, float] = (3.05, 15.0)
+    ) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._timeout = timeout
+
+    def __repr__(self) -> str:  # never show the secret
+        return f"<UnifiedLogin {self._base_url} client {self._client_id}>"
+
+    def _session(self, redirect_uri: str | None = None) -> OAuth2Session:
+        return OAuth2Session(
+            client_id=self._client_id,
+            client_secret=self._client_secret,
+            token_endpoint_auth_method="client_secret_post",
+            redirect_uri=redirect_uri,
+            default_timeout=self._timeout,
+        )
+
+    def authorization_url(self, *, redirect_uri: str, state: str) -> str:
+        with self._session(redirect_uri) as session:
+            url, _ = session.create_authorization_url(
+                f"{self._base_url}/OAuth/Authorize", state=state, scope=" ".join(SCOPES)
+            )
+        return url
+
+    def token_from_code(self, *, code: str, redirect_uri: str) -> TokenSet:
+        with self._session(redirect_uri) as session:
+            return self._token_call(
+                "authorization_code",
+                lambda: session.fetch_token(
+                    f"{self._base_url}/OAuth/token",
+                    grant_type="authorization_code",
+                    code=code,
+                    redirect_uri=redirect_uri,
+                ),
+            )
+
+    def token_refresh(self, *, refresh_token: str) -> TokenSet:
+        with self._session() as session:
+            return self._token_call(
+                "refresh_token",
+                lambda: session.refresh_token(f"{self._base_url}/OAuth/token", refresh_token=refresh_token),
+            )
+
+    @staticmethod
+    def _token_call(grant: str, call) -> TokenSet:
+        try:
+            token = call()
+        except OAuthError as exc:
+            logger.info("AdultWork token endpoint refused a %s grant: %s", grant, exc.error)
+            raise errors.TokenRefused(
+                f"AdultWork's login refused the request ({exc.error}).", error=str(exc.error)
+            ) from None
+        except requests.HTTPError as exc:
+            status = exc.response.status_code if exc.response is not None else None
+            raise errors.RemoteUnavailable(f"AdultWork's login answered with status {status}.", status=status) from None
+        except requests.RequestException as exc:
+            logger.warning("AdultWork token endpoint failed: %s", type(exc).__name__)
+            raise errors.RemoteUnavailable("AdultWork's login could not be reached.") from None
+        except ValueError:
+            raise errors.RemoteUnavailable("AdultWork's login answered with something unreadable.") from None
+        try:
+            expires_in = token.get("expires_in")
+            return TokenSet(
+                access_token=str(token["access_token"]),
+                refresh_token=str(token["refresh_token"]),
+                expires_in=int(expires_in) if expires_in is not None else None,
+            )
+        except (KeyError, TypeError, ValueError):
+            raise errors.RemoteUnavailable("AdultWork's login answered without usable tokens.") from None

@@ -1,0 +1,140 @@
+"""Connecting through the stand-in's Unified Login, over real HTTP, with Django's test client."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import reverse
+
+from albums.crypto import secret_decrypt
+from albums.models import Connection
+from tests.factories import oauth_connection
+from tests.support.unified_login import CALLBACK, approve, local_path
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def registered_callback(standin):
+    standin.register_client(client_id="awportal-demo", client_secret="awportal-demo-secret", redirect_uris=[CALLBACK])
+
+
+@pytest.fixture
+def member(client, user):
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+def start(client) -> str:
+    response = client.post(reverse("connect_start"))
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def test_the_button_sends_the_browser_to_unified_login_with_the_documented_parameters(member, standin):
+    url = start(member)
+
+    parts = urlsplit(url)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    assert f"{parts.scheme}://{parts.netloc}" == standin.url and parts.path == "/OAuth/Authorize"
+    assert query["response_type"] == "code" and query["client_id"] == "awportal-demo"
+    assert query["redirect_uri"] == CALLBACK
+    assert query["scope"].split() == ["profile_gallery", "account_information"]
+    assert len(query["state"]) >= 32
+
+
+def test_connecting_stores_the_account_and_encrypted_tokens_that_renew(member, standin):
+    callback = approve(start(member), user_id=200001)
+
+    response = member.get(local_path(callback))
+
+    assert response.status_code == 302 and response["Location"] == reverse("connect")
+    connection = Connection.objects.get(user=member.user)
+    assert (connection.aw_user_id, connection.group_id, connection.group_name) == (200001, 9001, "Demo Agency")
+    assert connection.is_group_manager and connection.source == Connection.Source.OAUTH
+    assert connection.scope_set == {"profile_gallery", "account_information"}
+    assert connection.refresh_token_encrypted and connection.access_token_expires_at
+    exchange = standin.requests("/oauth/token")[-1]["form"]
+    assert exchange["grant_type"] == "authorization_code" and exchange["client_id"] == "awportal-demo"
+    access = secret_decrypt(connection.access_token_encrypted)
+    assert standin.requests("verifycredentials")[-1]["headers"]["Authorization"] == f"bearer {access}"
+    page = member.get(reverse("connect")).content.decode()
+    assert "Connected AdultWork account 200001" in page and access not in page
+
+
+def test_a_cancelled_login_changes_nothing_and_says_so(member, standin):
+    callback = approve(start(member), decision="cancel")
+    assert "status=cancelled" in callback
+
+    response = member.get(local_path(callback))
+
+    assert "You cancelled the login" in response.content.decode()
+    assert not Connection.objects.exists()
+    assert standin.requests("/oauth/token") == []
+
+
+@pytest.mark.parametrize("tamper", ["drop", "change"])
+def test_an_answer_whose_state_is_missing_or_different_is_refused(member, standin, tamper):
+    callback = approve(start(member))
+    query = parse_qs(urlsplit(callback).query)
+    state = "" if tamper == "drop" else "x" + query["state"][0]
+
+    response = member.get(reverse("connect_callback"), {"code": query["code"][0], "state": state})
+
+    assert response.status_code == 400
+    assert "state is missing or different" in response.content.decode()
+    assert standin.requests("/oauth/token") == [] and not Connection.objects.exists()
+
+
+def test_a_code_the_token_endpoint_refuses_is_explained(member, standin):
+    callback = approve(start(member))
+    member.get(local_path(callback))  # uses the code
+    member.post(reverse("disconnect"))
+    second_state = parse_qs(urlsplit(start(member)).query)["state"][0]
+    code = parse_qs(urlsplit(callback).query)["code"][0]
+
+    response = member.get(reverse("connect_callback"), {"code": code, "state": second_state})
+
+    assert response.status_code == 502
+    assert "refused to complete the connection (invalid_grant)" in response.content.decode()
+    assert not Connection.objects.exists()
+
+
+def test_a_scope_not_granted_is_named_with_what_it_stops(member, standin):
+    callback = approve(start(member), granted=["account_information"])
+    member.get(local_path(callback))
+
+    page = member.get(reverse("connect")).content.decode()
+    assert "profile_gallery" in page and "which stops creating albums" in page
+
+    response = member.post(reverse("album_create"), {"name": "Look", "submission_key": "8b9f0e3c-3c4f-4f0e-9a34-1f1f0b8d9a11"})
+    assert "not granted the profile_gallery permission" in response.content.decode()
+    assert standin.requests("createalbum") == []
+
+
+def test_a_portal_without_client_credentials_explains_what_to_set(member, settings):
+    settings.AW_CLIENT_ID = ""
+    page = member.get(reverse("connect")).content.decode()
+    assert "AW_CLIENT_ID" in page and "AW_CLIENT_SECRET" in page
+
+    response = member.post(reverse("connect_start"), follow=True)
+    assert "not set up on this portal" in response.content.decode()
+
+
+def test_an_expired_connection_keeps_the_form_across_reconnecting(member, standin):
+    oauth_connection(standin, user=member.user, expires_in=30)
+    standin.expire(user_id=100001, what="refresh")
+    form = member.get(reverse("album_create")).content.decode()
+    key = form.split('name="submission_key" value="')[1].split('"')[0]
+
+    response = member.post(reverse("album_create"), {"submission_key": key, "name": "Kept", "description": "Still here", "pin_number": "ab12", "pin_price": "2"})
+
+    page = response.content.decode()
+    assert "needs reconnecting" in page and 'value="Kept"' in page and "Reconnect AdultWork account" in page
+    assert Connection.objects.get().status == Connection.Status.NEEDS_RECONNECT
+
+    back = member.get(local_path(approve(start(member))))
+    assert back["Location"] == reverse("album_create")
+    again = member.get(back["Location"]).content.decode()
+    assert 'value="Kept"' in again and "Still here" in again and 'value="ab12"' in again
+    assert Connection.objects.get().status == Connection.Status.ACTIVE
