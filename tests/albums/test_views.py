@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from albums.models import AlbumRecord, Connection
+from tests.albums.test_forms import REFUSED
 from tests.factories import AlbumRecordFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,15 @@ def test_a_refused_form_sends_nothing_and_keeps_the_input(signed_in, standin):
     assert response.status_code == 200
     assert 'value="' + "x" * 21 + '"' in page and "Keep me" in page and 'value="12"' in page
     assert "Use at most 20 characters" in page and "exactly 4 letters or digits" in page
+    assert standin.requests("createalbum") == []
+    assert not AlbumRecord.objects.exists()
+
+
+@pytest.mark.parametrize(("fields", "field"), REFUSED)
+def test_every_form_rule_refuses_before_anything_is_sent(signed_in, standin, fields, field):
+    response = post_album(signed_in, **fields)
+
+    assert response.context["form"].errors[field]
     assert standin.requests("createalbum") == []
     assert not AlbumRecord.objects.exists()
 
