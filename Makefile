@@ -30,8 +30,9 @@ test-sqlite: setup
 test-postgres: setup
 	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest
 
-# Production settings must pass Django's deployment checklist; migrations must match the models.
+# Lint; production settings must pass Django's deployment checklist; migrations must match the models.
 check: setup
+	$(PY) -m ruff check .
 	DJANGO_READ_DOT_ENV_FILE=false DEBUG=false HTTPS=true SECRET_KEY="$$(openssl rand -hex 40)" \
 	  AW_TOKEN_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	  $(PY) manage.py check --deploy --fail-level WARNING

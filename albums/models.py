@@ -3,7 +3,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-
 # What each scope the portal asks for makes possible, to tell users what a missing one stops.
 SCOPE_USES = {
     "profile_gallery": "creating albums",

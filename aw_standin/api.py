@@ -2,7 +2,7 @@
 
 import math
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from . import demo
 from .exchange import Request, Response

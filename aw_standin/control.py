@@ -1,8 +1,9 @@
 """The /_standin/ control API: how tests set the stage and read what happened."""
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any, Callable
+from typing import Any
 
 from .api import picture_album
 from .exchange import Request, Response

@@ -2,9 +2,10 @@
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, Callable
+from typing import Any
 
 from .exchange import Response
 

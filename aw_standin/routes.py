@@ -1,6 +1,6 @@
 """Which handler answers which path and method, matched without regard to case as ASP.NET routes are."""
 
-from typing import Callable
+from collections.abc import Callable
 
 from . import api, oauth
 from .exchange import Request, Response

@@ -1,12 +1,13 @@
 """The HTTP server: reads requests, applies latency and faults, logs, and writes answers."""
 
+import contextlib
 import json
 import socket
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterable
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import control, demo, faults, routes
@@ -184,10 +185,8 @@ class _Server(ThreadingHTTPServer):
     def close_open_connections(self) -> None:
         with self._open_lock:
             for connection in self._open:
-                try:
+                with contextlib.suppress(OSError):  # already closed by the client
                     connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def handle_error(self, request: object, client_address: object) -> None:
         # A client that gave up (short read timeout against a slow fault) is expected.

@@ -6,8 +6,8 @@ replaceable so tests can move time forward instead of sleeping).
 
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 PROFILE_GALLERY = "profile_gallery"
 ACCOUNT_INFORMATION = "account_information"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -145,9 +146,7 @@ def connection_refresh(*, connection: Connection, rejected_token: str | None = N
         locked = Connection.objects.select_for_update().get(pk=connection.pk)
         if locked.status == Connection.Status.NEEDS_RECONNECT or not locked.refresh_token_encrypted:
             failure = _needs_reconnect()
-        elif rejected_token is None and not _expiring(locked):
-            return locked
-        elif rejected_token is not None and _decrypted(locked, locked.access_token_encrypted) != rejected_token:
+        elif rejected_token is None and not _expiring(locked) or rejected_token is not None and _decrypted(locked, locked.access_token_encrypted) != rejected_token:
             return locked
         else:
             try:

@@ -12,6 +12,7 @@ from django.db import connection as db_connection
 from django.urls import reverse
 
 from albums.crypto import secret_decrypt
+from albums.errors import PortalError
 from albums.models import AlbumRecord, Connection
 from albums.services.albums import album_create
 from tests.factories import UserFactory, oauth_connection
@@ -88,7 +89,7 @@ def test_logs_hold_no_token_or_pin_across_connect_refresh_failure_and_create(sta
     secrets = [secret_decrypt(connection.access_token_encrypted), secret_decrypt(connection.refresh_token_encrypted), PIN]
     album_create(user=connection.user, name="Paid", pin_number=PIN, pin_price=Decimal("3"), submission_key=uuid.uuid4())
     standin.fault("error", status=500, times=1)
-    with pytest.raises(Exception):
+    with pytest.raises(PortalError):
         album_create(user=connection.user, name="Paid", pin_number=PIN, pin_price=Decimal("3"), submission_key=uuid.uuid4())
     connection.refresh_from_db()
     secrets += [secret_decrypt(connection.access_token_encrypted), secret_decrypt(connection.refresh_token_encrypted)]

@@ -1,5 +1,6 @@
 """Narrow unit tests of body decoding; the client tests cover the same over HTTP."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -49,7 +50,7 @@ def test_xml_entities_cannot_expand():
 
 @pytest.mark.parametrize("key", ["request.Name", "model.Name", "Name"])
 def test_model_state_keys_name_the_field_whatever_the_prefix(key):
-    body = '{"Message": "The request is invalid.", "ModelState": {"%s": ["Too long."]}}' % key
+    body = json.dumps({"Message": "The request is invalid.", "ModelState": {key: ["Too long."]}})
     assert error_details("application/json", body) == ("The request is invalid.", {"Name": ["Too long."]})
 
 
