@@ -89,6 +89,9 @@ class AlbumRecord(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    remote_missing_since = models.DateTimeField(
+        null=True, blank=True, help_text="When a refresh from AdultWork last found this album gone."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

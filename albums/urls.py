@@ -10,5 +10,6 @@ urlpatterns = [
     path("connect/disconnect/", views.disconnect, name="disconnect"),
     path("albums/", views.album_list, name="album_list"),
     path("albums/new/", views.album_create_view, name="album_create"),
+    path("albums/sync/", views.album_sync, name="album_sync"),
     path("albums/<int:pk>/", views.album_detail, name="album_detail"),
 ]

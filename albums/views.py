@@ -28,6 +28,7 @@ from .services.connections import (
     connection_connect_with_token,
     connection_disconnect,
 )
+from .services.sync import album_records_sync
 
 HISTORY_PAGE_SIZE = 25
 OAUTH_STATE_KEY = "aw_oauth_state"
@@ -131,6 +132,18 @@ def disconnect(request: HttpRequest) -> HttpResponse:
 def album_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(album_record_list(user=request.user), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "albums/album_list.html", {"page_obj": page})
+
+
+@login_required
+def album_sync(request: HttpRequest) -> HttpResponse:
+    """GET explains; POST reads the account's albums from AdultWork and shows what differs."""
+    result = None
+    if request.method == "POST":
+        try:
+            result = album_records_sync(user=request.user)
+        except PortalError as error:
+            messages.error(request, error.message)
+    return render(request, "albums/album_sync.html", {"result": result})
 
 
 @login_required

@@ -69,6 +69,9 @@ class StandIn:
     def requests(self, path_contains: str = "") -> list[dict]:
         return [r for r in self._call("GET", "requests") if path_contains.lower() in r["path"].lower()]
 
+    def forget_requests(self) -> None:
+        self._call("DELETE", "requests")
+
     def albums(self, user_id: int | None = None) -> list[dict]:
         return self._call("GET", "albums", params={"UserID": user_id} if user_id else None)
 
