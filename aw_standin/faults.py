@@ -17,12 +17,14 @@ DEFAULT_STATUS = {
     "xml_error": 500,
     "rate_limit": 429,
     "slow": None,
+    "late": None,
     "drop": None,
 }
-# A slow fault answers with the real answer and a drop with none, so neither takes a
-# status; those two and an empty answer take no body.
-_NO_STATUS = ("slow", "drop")
-_NO_BODY = ("slow", "drop", "empty")
+# Slow and late faults answer with the real answer and a drop with none, so none of them
+# takes a status; those and an empty answer take no body.
+_NO_STATUS = ("slow", "late", "drop")
+_NO_BODY = ("slow", "late", "drop", "empty")
+_DELAYED = ("slow", "late")
 SLOW_DEFAULT_DELAY = 1.0
 
 _FIELDS = {"match", "method", "kind", "status", "times", "every", "process", "delay", "retry_after", "body"}
@@ -110,7 +112,7 @@ def parse_rule(data: Any, rule_id: int) -> FaultRule:
         raise ValueError("status must be an HTTP status code")
     delay = data.get("delay")
     if delay is None:
-        delay = SLOW_DEFAULT_DELAY if kind == "slow" else 0
+        delay = SLOW_DEFAULT_DELAY if kind in _DELAYED else 0
     if isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0:
         raise ValueError("delay must be a number of seconds")
     process = data.get("process")
@@ -176,14 +178,18 @@ def _proxy_page(status: int) -> bytes:
 def answer(rule: FaultRule, run_handler: Callable[[], Response]) -> Response | None:
     """The broken answer to send, or None to drop the connection.
 
-    The real handler runs before the delay, so by the time a client with a short
-    timeout gives up, the effect (an album created) has already happened.
+    For a slow fault the real handler runs before the delay, so by the time a client
+    with a short timeout gives up, the effect (an album created) has already happened.
+    A late fault is a queue in front of a busy server: the handler runs only after the
+    delay, so a client that gave up, and looked right away, finds no effect yet.
     """
     real = run_handler() if rule.process or rule.kind == "slow" else None
     if rule.delay:
         time.sleep(rule.delay)
     if rule.kind == "slow":
         return real
+    if rule.kind == "late":
+        return run_handler()
     if rule.kind == "drop":
         return None
     json_type = "application/json; charset=utf-8"

@@ -1,6 +1,7 @@
 """Fault rules: every kind of broken answer, and which requests a rule picks."""
 
 import json
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -84,6 +85,26 @@ def test_slow_fault_creates_the_album_at_once_but_answers_late(aw):
 
 def test_slow_fault_answers_normally_after_the_delay(aw):
     add_fault(aw, kind="slow", delay=0.2)
+    response = aw.create_album({"Name": "late"})
+    assert (response.status_code, response.json()["AlbumName"]) == (200, "late")
+
+
+def test_late_fault_creates_the_album_only_after_the_client_gave_up_and_looked(aw):
+    add_fault(aw, kind="late", delay=1.2, match="CreateAlbum")
+    names = lambda: [album["AlbumName"] for album in aw.albums(100001)]  # noqa: E731
+
+    with pytest.raises(requests.ReadTimeout):
+        aw.create_album({"Name": "queued"}, timeout=0.3)
+
+    assert names() == ["Holiday 2026"]
+    deadline = time.monotonic() + 5
+    while "queued" not in names() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert names() == ["Holiday 2026", "queued"]
+
+
+def test_late_fault_answers_normally_after_the_delay(aw):
+    add_fault(aw, kind="late", delay=0.1)
     response = aw.create_album({"Name": "late"})
     assert (response.status_code, response.json()["AlbumName"]) == (200, "late")
 
@@ -175,9 +196,10 @@ def test_faults_are_listed_with_counts_and_cleared(aw):
     "rule",
     [{"kind": "meltdown"}, {}, {"kind": "error", "times": 0}, {"kind": "slow", "status": 500},
      {"kind": "error", "delay": -1}, {"kind": "error", "colour": "red"}, {"kind": "error", "status": 100},
-     {"kind": "empty", "body": "x"}, {"kind": "error", "process": "yes"}],
+     {"kind": "empty", "body": "x"}, {"kind": "error", "process": "yes"}, {"kind": "late", "status": 500},
+     {"kind": "late", "body": "x"}],
     ids=["unknown-kind", "no-kind", "zero-times", "slow-with-status", "negative-delay", "unknown-field",
-         "informational-status", "empty-with-body", "process-not-bool"],
+         "informational-status", "empty-with-body", "process-not-bool", "late-with-status", "late-with-body"],
 )
 def test_malformed_fault_rule_is_refused(aw, rule):
     response = requests.post(f"{aw.url}/_standin/faults", json=rule, timeout=5)
