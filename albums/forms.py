@@ -1,8 +1,18 @@
 """Forms that apply the API's own CreateAlbum rules before anything is sent.
 
-Names are normalised by removing surrounding whitespace (Django's default for CharField) and are
-otherwise sent as typed. Their length is counted as .NET counts a string (UTF-16 code units), which is
-also how a browser's maxlength counts, so "20 characters" means the same thing on every side.
+What the form normalises is exactly what the portal sends, and the API judges what it is sent, so
+the two agree by construction (tests/albums/test_form_mirrors_api.py checks it field by field):
+
+- Text (name, description, PIN) loses its NUL characters, then its surrounding white space (as
+  Python's str.strip sees it), and is otherwise sent as typed. NUL cannot be typed into a page, means
+  nothing in a name, and PostgreSQL cannot store it, so the portal could not even record the attempt;
+  every other character, control characters included, is kept, as AdultWork keeps them.
+- A name's length is counted as .NET counts a string (UTF-16 code units), which is also how a
+  browser's maxlength counts, so "20 characters" means the same thing on every side.
+- A price loses its surrounding white space and any trailing zeros after the decimal point
+  (1.5000 is 1.5), exactly, never through a float; it is then at most 999999999.999, above 0.
+- A PIN number or price counts as given once something was entered, valid or not: the API asks for
+  the other half of the pair as soon as one half is present.
 """
 
 from __future__ import annotations
@@ -34,6 +44,37 @@ def validate_album_name_length(value: str) -> None:
         )
 
 
+def decimal_without_trailing_zeros(value: Decimal) -> Decimal:
+    """The same number without zeros after its last significant decimal (no rounding, any size)."""
+    if not value.is_finite():
+        return value
+    sign, digits, exponent = value.as_tuple()
+    if not any(digits):
+        return Decimal((sign, (0,), 0))
+    while exponent < 0 and digits[-1] == 0:
+        digits, exponent = digits[:-1], exponent + 1
+    return Decimal((sign, digits, exponent))
+
+
+class ApiTextField(forms.CharField):
+    """Text as the portal sends it: without NUL characters, then without surrounding white space."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\x00", "")
+        return super().to_python(value)
+
+
+class CreditsField(forms.DecimalField):
+    """A price in credits, sent as the exact number typed, without trailing decimal zeros."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+        value = super().to_python(value)
+        return None if value is None else decimal_without_trailing_zeros(value)
+
+
 class PortalErrorFormMixin:
     """Shows a PortalError on the form: API field messages next to their fields, the rest on top."""
 
@@ -56,16 +97,16 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
         "PINPrice": "pin_price",
     }
 
-    name = forms.CharField(
+    name = ApiTextField(
         label="Name",
         validators=[validate_album_name_length],
         help_text="Required. At most 20 characters.",
         widget=forms.TextInput(attrs={"maxlength": NAME_MAX_LENGTH, "autocomplete": "off"}),
     )
-    description = forms.CharField(
+    description = ApiTextField(
         label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    pin_number = forms.CharField(
+    pin_number = ApiTextField(
         label="PIN number",
         required=False,
         validators=[
@@ -74,7 +115,7 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
         help_text="Optional. 4 letters or digits that are hard to guess; buyers enter it to see the album.",
         widget=forms.TextInput(attrs={"maxlength": 4, "autocomplete": "off", "spellcheck": "false"}),
     )
-    pin_price = forms.DecimalField(
+    pin_price = CreditsField(
         label="PIN price",
         required=False,
         max_digits=12,
@@ -92,8 +133,8 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        has_pin = bool(cleaned.get("pin_number"))
-        has_price = cleaned.get("pin_price") is not None
+        has_pin = bool(cleaned.get("pin_number")) or "pin_number" in self.errors
+        has_price = cleaned.get("pin_price") is not None or "pin_price" in self.errors
         if has_pin and not has_price and "pin_price" not in self.errors:
             self.add_error("pin_price", "Enter a PIN price: a PIN number needs one.")
         if has_price and not has_pin and "pin_number" not in self.errors:
@@ -101,10 +142,22 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
         return cleaned
 
 
+# RFC 6750, section 2.1: b64token. Anything else (spaces, line breaks, letters outside ASCII) could not
+# travel in an Authorization header, so it is refused here rather than failing on the way out.
+BEARER_TOKEN_PATTERN = r"\A[A-Za-z0-9\-._~+/]+=*\Z"
+
+
 class AccessTokenForm(PortalErrorFormMixin, forms.Form):
     access_token = forms.CharField(
         label="Access token",
         max_length=4000,
+        validators=[
+            RegexValidator(
+                BEARER_TOKEN_PATTERN,
+                message="This is not an access token: it holds only letters, digits and - . _ ~ + / = "
+                "(no spaces or line breaks). Copy it again.",
+            )
+        ],
         help_text="An AdultWork access token for your account. It expires and cannot be refreshed.",
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from albums.forms import AlbumForm, utf16_length
+from albums.forms import AccessTokenForm, AlbumForm, utf16_length
 
 
 def bound(**fields):
@@ -23,6 +23,9 @@ def bound(**fields):
         {"name": "Look", "pin_number": "aB3x", "pin_price": "1.573"},
         {"name": "Look", "pin_number": "0000", "pin_price": "0.001"},
         {"name": "Look", "pin_number": "ZZZZ", "pin_price": "999999999.999"},
+        {"name": "Look", "pin_number": "ZZZZ", "pin_price": "999999999.9990"},
+        {"name": "Look", "pin_number": "ZZZZ", "pin_price": "1e3"},
+        {"name": "a\x01b\x1cc"},  # inner control characters are kept, as AdultWork keeps them
     ],
 )
 def test_accepts_what_createalbum_accepts(fields):
@@ -64,6 +67,26 @@ def test_name_is_sent_without_surrounding_whitespace():
     assert form.cleaned_data["name"] == "Look"
 
 
+def test_text_is_sent_without_nul_characters_which_postgresql_cannot_store():
+    form = bound(name="Lo\x00ok", description="\x00 a\x00b ")
+    assert form.is_valid()
+    assert (form.cleaned_data["name"], form.cleaned_data["description"]) == ("Look", "ab")
+
+
+@pytest.mark.parametrize(("typed", "sent"), [("1.5000", "1.5"), (" 2.50 ", "2.5"), ("1e3", "1E+3"), ("0.001", "0.001")])
+def test_a_price_is_sent_exactly_without_trailing_zeros(typed, sent):
+    form = bound(name="Look", pin_number="abcd", pin_price=typed)
+    assert form.is_valid(), form.errors
+    assert str(form.cleaned_data["pin_price"]) == sent
+
+
+@pytest.mark.parametrize(("fields", "both"), [({"pin_number": "abc"}, "pin_price"), ({"pin_price": "two"}, "pin_number")])
+def test_half_a_pin_pair_asks_for_the_other_half_even_when_it_is_invalid(fields, both):
+    form = bound(name="Look", **fields)
+    assert not form.is_valid()
+    assert set(form.errors) == {"pin_number", "pin_price"}
+
+
 def test_labels_are_those_of_the_issue():
     labels = {name: field.label for name, field in AlbumForm().fields.items() if name != "submission_key"}
     assert labels == {"name": "Name", "description": "Description", "pin_number": "PIN number", "pin_price": "PIN price"}
@@ -75,3 +98,13 @@ def test_each_rendered_form_gets_its_own_submission_key():
 
 def test_utf16_length_counts_astral_characters_twice():
     assert utf16_length("a😀") == 3
+
+
+@pytest.mark.parametrize("token", ["demo-member-token", "a.b_c~d+e/f==", "x" * 4000])
+def test_an_access_token_in_bearer_syntax_is_accepted(token):
+    assert AccessTokenForm({"access_token": token}).is_valid()
+
+
+@pytest.mark.parametrize("token", ["two words", "line\nbreak", "tök", "emoji😀", "x@evil.example", "a=b", "x" * 4001])
+def test_an_access_token_that_could_not_travel_in_a_header_is_refused(token):
+    assert "access_token" in AccessTokenForm({"access_token": token}).errors
