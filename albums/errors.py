@@ -36,6 +36,10 @@ class PortalError(Exception):
         return " ".join([self.message, *details])
 
 
+def _wait(exc: aw.RateLimited) -> str:
+    return f"in {int(exc.retry_after + 0.999)} seconds" if exc.retry_after is not None else "in a minute"
+
+
 def portal_error_from(exc: aw.AdultWorkError) -> PortalError:
     """A message that says what happened and what to do next, for each kind of API failure."""
     if isinstance(exc, aw.InvalidRequest):
@@ -59,8 +63,7 @@ def portal_error_from(exc: aw.AdultWorkError) -> PortalError:
     if isinstance(exc, aw.Forbidden):
         return PortalError(f"{exc.message} Nothing was created.")
     if isinstance(exc, aw.RateLimited):
-        wait = f"in {int(exc.retry_after + 0.999)} seconds" if exc.retry_after is not None else "in a minute"
-        return PortalError(f"AdultWork is limiting requests right now. Nothing was created; try again {wait}.")
+        return PortalError(f"AdultWork is limiting requests right now. Nothing was created; try again {_wait(exc)}.")
     if isinstance(exc, aw.OutcomeUnknown):
         return PortalError(
             f"{exc.message} We cannot tell whether the album was created, so it was not sent again. "
@@ -69,3 +72,17 @@ def portal_error_from(exc: aw.AdultWorkError) -> PortalError:
     if isinstance(exc, aw.RemoteUnavailable):
         return PortalError(f"{exc.message} Nothing was created; try again in a moment.")
     return PortalError(f"{exc.message} Try again in a moment.")
+
+
+def check_error_from(exc: aw.AdultWorkError) -> PortalError:
+    """Why AdultWork's album list could not be read to settle an attempt; the record stays as it was."""
+    if isinstance(exc, aw.NotAuthorised):
+        return PortalError(
+            "AdultWork no longer accepts your connection's access token, so the album list could not be "
+            "read. Connect your AdultWork account again, then check again."
+        )
+    if isinstance(exc, aw.Forbidden):
+        return PortalError(f"{exc.message} The album list could not be read; this record is unchanged.")
+    if isinstance(exc, aw.RateLimited):
+        return PortalError(f"AdultWork is limiting requests right now. Check again {_wait(exc)}.")
+    return PortalError(f"{exc.message} The album list could not be read; check again in a moment.")

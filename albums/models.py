@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -93,11 +95,33 @@ class AlbumRecord(models.Model):
         null=True, blank=True, help_text="When a refresh from AdultWork last found this album gone."
     )
 
+    # Settling an unknown outcome (albums/services/reconcile.py explains the rule).
+    checked_at = models.DateTimeField(
+        "last checked", null=True, blank=True, help_text="When AdultWork's album list was last read for this attempt."
+    )
+    confirmed_absent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a check proved that this attempt created no album."
+    )
+    retry_of = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="retry",
+        help_text="The attempt, confirmed absent, that this one sends again.",
+    )
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["created_by", "submission_key"], name="albumrecord_unique_submission"
+            ),
+            # One album is the outcome of one attempt at most, however its outcome was learnt.
+            models.UniqueConstraint(
+                fields=["aw_user_id", "album_id"],
+                condition=models.Q(album_id__isnull=False),
+                name="albumrecord_unique_album",
             ),
         ]
         indexes = [
@@ -113,3 +137,34 @@ class AlbumRecord(models.Model):
     @property
     def has_pin(self) -> bool:
         return bool(self.pin_number_encrypted)
+
+    @property
+    def stopped_waiting_at(self) -> datetime:
+        """When the portal stopped waiting for AdultWork's answer; for a pending record, when it must have."""
+        if self.completed_at:
+            return self.completed_at
+        # The call, and the one automatic check after it, each end within the connect and read timeouts.
+        return self.created_at + timedelta(seconds=2 * (settings.AW_CONNECT_TIMEOUT + settings.AW_READ_TIMEOUT))
+
+    @property
+    def absence_provable_from(self) -> datetime:
+        """From when a check finding no album proves that this attempt created none."""
+        return self.stopped_waiting_at + timedelta(seconds=settings.AW_OUTCOME_SETTLE_SECONDS)
+
+    @property
+    def can_check(self) -> bool:
+        """Whether the outcome is still to be learnt from AdultWork's album list."""
+        if self.status == self.Status.UNKNOWN:
+            return True
+        return self.status == self.Status.PENDING and timezone.now() >= self.stopped_waiting_at
+
+    @property
+    def next_attempt(self) -> "AlbumRecord | None":
+        try:
+            return self.retry
+        except AlbumRecord.DoesNotExist:
+            return None
+
+    @property
+    def can_send_again(self) -> bool:
+        return self.confirmed_absent_at is not None and self.next_attempt is None

@@ -12,4 +12,6 @@ urlpatterns = [
     path("albums/new/", views.album_create_view, name="album_create"),
     path("albums/sync/", views.album_sync, name="album_sync"),
     path("albums/<int:pk>/", views.album_detail, name="album_detail"),
+    path("albums/<int:pk>/check/", views.album_check, name="album_check"),
+    path("albums/<int:pk>/send-again/", views.album_send_again, name="album_send_again"),
 ]

@@ -20,7 +20,7 @@ from .errors import PortalError
 from .forms import AccessTokenForm, AlbumForm
 from .models import AlbumRecord
 from .selectors import album_record_list
-from .services.albums import album_create
+from .services.albums import album_create, album_record_send_again
 from .services.clients import aw_login_configured
 from .services.connections import (
     connection_authorization_url,
@@ -28,6 +28,7 @@ from .services.connections import (
     connection_connect_with_token,
     connection_disconnect,
 )
+from .services.reconcile import album_record_check
 from .services.sync import album_records_sync
 
 HISTORY_PAGE_SIZE = 25
@@ -150,6 +151,33 @@ def album_sync(request: HttpRequest) -> HttpResponse:
 def album_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(album_record_list(user=request.user), pk=pk)
     return render(request, "albums/album_detail.html", {"record": record})
+
+
+@login_required
+@require_POST
+def album_check(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(album_record_list(user=request.user), pk=pk)
+    try:
+        outcome = album_record_check(user=request.user, record=record)
+    except PortalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.info(request, outcome.message)
+    return redirect(record)
+
+
+@login_required
+@require_POST
+def album_send_again(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(album_record_list(user=request.user), pk=pk)
+    try:
+        attempt = album_record_send_again(user=request.user, record=record)
+    except PortalError as error:
+        messages.error(request, error.message)
+        return redirect(error.record or record)
+    if attempt.status == AlbumRecord.Status.CREATED:
+        messages.success(request, f"Album created on AdultWork with AlbumID {attempt.album_id}.")
+    return redirect(attempt)
 
 
 def _form_with_new_key(form: AlbumForm) -> AlbumForm:

@@ -137,6 +137,8 @@ AW_OAUTH_REDIRECT_URI = env("AW_OAUTH_REDIRECT_URI", default="")
 AW_TOKEN_KEYS = env.list("AW_TOKEN_KEYS", default=[])
 AW_CONNECT_TIMEOUT = env.float("AW_CONNECT_TIMEOUT", default=3.05)
 AW_READ_TIMEOUT = env.float("AW_READ_TIMEOUT", default=15.0)
+# How long after giving up on an answer a missing album counts as never created (see albums/services/reconcile.py).
+AW_OUTCOME_SETTLE_SECONDS = env.int("AW_OUTCOME_SETTLE_SECONDS", default=300)
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {
