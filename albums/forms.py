@@ -65,6 +65,13 @@ class ApiTextField(forms.CharField):
         return super().to_python(value)
 
 
+class UnechoedTextInput(forms.TextInput):
+    """A visible text box that never sends its value back to the browser, for a secret such as a PIN."""
+
+    def format_value(self, value):
+        return None
+
+
 class CreditsField(forms.DecimalField):
     """A price in credits, sent as the exact number typed, without trailing decimal zeros."""
 
@@ -112,8 +119,9 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
         validators=[
             RegexValidator(PIN_PATTERN, message="A PIN number is exactly 4 letters or digits (A–Z, a–z, 0–9).")
         ],
-        help_text="Optional. 4 letters or digits that are hard to guess; buyers enter it to see the album.",
-        widget=forms.TextInput(attrs={"maxlength": 4, "autocomplete": "off", "spellcheck": "false"}),
+        help_text="Optional. 4 letters or digits that are hard to guess; buyers enter it to see the album. "
+        "The portal never shows it again: if the form comes back, type it again.",
+        widget=UnechoedTextInput(attrs={"maxlength": 4, "autocomplete": "off", "spellcheck": "false"}),
     )
     pin_price = CreditsField(
         label="PIN price",

@@ -1,17 +1,22 @@
 """The pages through Django's test client, against the stand-in over real HTTP."""
 
 import re
+from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
 
+from albums.forms import AlbumForm
 from albums.models import AlbumRecord, Connection
 from tests.albums.test_forms import REFUSED
-from tests.factories import AlbumRecordFactory, UserFactory
+from tests.factories import AlbumRecordFactory, ConnectionFactory, UserFactory
+from tests.support.net import closed_port_url
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db
 
 NEW = reverse("album_create")
+CREATE = "CreateAlbum"
 
 
 def submission_key(response) -> str:
@@ -50,7 +55,8 @@ def test_a_refused_form_sends_nothing_and_keeps_the_input(signed_in, standin):
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert 'value="' + "x" * 21 + '"' in page and "Keep me" in page and 'value="12"' in page
+    assert 'value="' + "x" * 21 + '"' in page and "Keep me" in page
+    assert 'value="12"' not in page and "type it again" in page  # the PIN is never echoed back
     assert "Use at most 20 characters" in page and "exactly 4 letters or digits" in page
     assert standin.requests("createalbum") == []
     assert not AlbumRecord.objects.exists()
@@ -65,37 +71,79 @@ def test_every_form_rule_refuses_before_anything_is_sent(signed_in, standin, fie
     assert not AlbumRecord.objects.exists()
 
 
-@pytest.mark.parametrize(
-    ("fault", "status", "says"),
-    [
-        ({"kind": "error", "status": 500}, "unknown", "cannot tell whether"),
-        ({"kind": "html", "status": 502}, "unknown", "HTML error page"),
-        ({"kind": "html", "status": 503}, "failed", "try again in a moment"),
-        ({"kind": "malformed_json"}, "unknown", "could not be read"),
-        ({"kind": "empty"}, "unknown", "could not be read"),
-        ({"kind": "xml_error", "status": 500}, "unknown", "An error has occurred."),
-        ({"kind": "rate_limit", "retry_after": 12}, "failed", "try again in 12 seconds"),
-        ({"kind": "slow", "delay": 1.5}, "unknown", "did not answer in time"),
-        ({"kind": "drop"}, "unknown", "lost before it answered"),
-    ],
-)
-def test_each_remote_failure_shows_a_message_keeps_the_input_and_is_recorded(signed_in, standin, fault, status, says):
-    standin.fault(**fault)
+@dataclass(frozen=True)
+class Case:
+    """One row of the fault matrix: what goes wrong, what the history records, what the user reads."""
 
-    response = post_album(signed_in, name="Kept name", description="Kept description")
+    name: str
+    fault: dict | None
+    history: str
+    says: str = ""
+    token: str = "demo-member-token"
+    unreachable: bool = False
 
+
+FAULT_MATRIX = [
+    Case("400 without ModelState", {"kind": "error", "status": 400, "body": {"Message": "The request is invalid."}},
+         "failed", "AdultWork said: The request is invalid. Nothing was created; check the form"),
+    Case("401 token refused", None, "failed", "no longer accepts your connection&#x27;s access token", token="no-such-token"),
+    Case("401 token expired", None, "failed", "no longer accepts your connection&#x27;s access token", token="demo-expired-token"),
+    Case("403 missing scope", None, "failed", "not granted the profile_gallery permission", token="demo-noscope-token"),
+    Case("404", {"kind": "error", "status": 404, "body": {"Message": "No HTTP resource was found."}},
+         "failed", "status 404. AdultWork said: No HTTP resource was found. Nothing was created"),
+    Case("429 with Retry-After", {"kind": "rate_limit", "retry_after": 12}, "failed", "try again in 12 seconds"),
+    Case("429 without Retry-After", {"kind": "rate_limit"}, "failed", "try again in a minute"),
+    Case("500 JSON", {"kind": "error", "status": 500}, "unknown", "We cannot tell whether the album was created"),
+    Case("502 HTML", {"kind": "html", "status": 502}, "unknown", "answered with an HTML error page. We cannot tell"),
+    Case("503 HTML", {"kind": "html", "status": 503}, "failed", "an HTML error page. Nothing was created; try again"),
+    Case("504 HTML", {"kind": "html", "status": 504}, "unknown", "an HTML error page. We cannot tell"),
+    Case("500 XML error body", {"kind": "xml_error", "status": 500}, "unknown", "AdultWork said: An error has occurred. We cannot"),
+    Case("200 malformed JSON, album not stored", {"kind": "malformed_json"}, "unknown", "could not be read (malformed JSON"),
+    Case("200 malformed JSON, album stored", {"kind": "malformed_json", "process": True}, "created"),
+    Case("200 empty body, album not stored", {"kind": "empty"}, "unknown", "could not be read (empty body)"),
+    Case("200 empty body, album stored", {"kind": "empty", "process": True}, "created"),
+    Case("connection refused", None, "failed", "could not be reached (no connection). Nothing was created", unreachable=True),
+    Case("read timeout, album stored first", {"kind": "slow", "delay": 1.5}, "created"),
+    Case("read timeout, request queued", {"kind": "late", "delay": 1.5}, "unknown", "did not answer in time. We cannot tell"),
+    Case("connection dropped", {"kind": "drop"}, "unknown", "lost before it answered. We cannot tell"),
+]
+
+
+@pytest.mark.parametrize("case", FAULT_MATRIX, ids=lambda case: case.name)
+def test_fault_matrix(client, user, standin, settings, case):
+    ConnectionFactory(user=user, access_token=case.token)
+    client.force_login(user)
+    if case.unreachable:
+        settings.AW_API_BASE_URL = closed_port_url()
+    if case.fault:
+        standin.fault(match=CREATE, **case.fault)
+
+    response = post_album(client, name="Kept name", description="Kept description", pin_number="q9Z4", pin_price="2.5")
+
+    record = AlbumRecord.objects.get()
+    assert record.status == case.history
+    if case.history == "created":  # the automatic check found the album the lost answer was about
+        assert response.status_code == 302 and response["Location"] == record.get_absolute_url()
+        assert record.album_id in [album["AlbumID"] for album in standin.albums(100001)]
+        return
     page = response.content.decode()
-    assert response.status_code == 200
-    assert says in page
-    assert 'value="Kept name"' in page and "Kept description" in page
-    assert AlbumRecord.objects.get().status == status
+    assert response.status_code == 200 and case.says in page
+    assert 'value="Kept name"' in page and "Kept description" in page and 'value="2.5"' in page
+    assert "q9Z4" not in page and record.get_absolute_url() in page
+    assert len(standin.requests(CREATE)) == (0 if case.unreachable else 1)
 
 
-def test_a_field_refused_by_the_api_is_shown_next_to_that_field(signed_in, standin):
-    standin.fault("error", status=400, body='{"Message": "The request is invalid.", "ModelState": {"model.Description": ["Not allowed here."]}}', times=1)
-    response = post_album(signed_in, description="Bad words")
-    form = response.context["form"]
-    assert form.errors["description"] == ["Not allowed here."]
+@pytest.mark.parametrize("prefix", ["request.", "model.", ""])
+@pytest.mark.parametrize(("api_field", "field"), AlbumForm.api_fields.items())
+def test_a_field_refused_by_the_api_is_shown_next_to_that_field_whatever_the_key_prefix(signed_in, standin, prefix, api_field, field):
+    body = {"Message": "The request is invalid.", "ModelState": {prefix + api_field: ["Not allowed here."]}}
+    standin.fault("error", status=400, body=body, match=CREATE)
+
+    response = post_album(signed_in, description="Kept description", pin_number="q9Z4", pin_price="2.5")
+
+    assert response.context["form"].errors[field] == ["Not allowed here."]
+    assert "Kept description" in response.content.decode()
+    assert AlbumRecord.objects.get().status == AlbumRecord.Status.FAILED
 
 
 def test_after_an_unknown_outcome_sending_the_same_form_again_sends_nothing(signed_in, standin):
@@ -120,6 +168,69 @@ def test_after_a_certain_failure_the_form_can_be_sent_again(signed_in, standin):
 
     assert again.status_code == 302
     assert list(AlbumRecord.objects.values_list("status", flat=True).order_by("id")) == ["failed", "created"]
+
+
+def test_going_back_and_sending_a_form_that_worked_again_sends_nothing(signed_in, standin):
+    key = submission_key(signed_in.get(NEW))
+    first = post_album(signed_in, submission_key=key)
+
+    again = post_album(signed_in, submission_key=key, name="Changed my mind")
+
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert len(standin.requests(CREATE)) == 1 and AlbumRecord.objects.get().name == "Look"
+
+
+def unknown_record(client, standin) -> AlbumRecord:
+    standin.fault("error", status=500, match=CREATE, times=1)
+    post_album(client)
+    return AlbumRecord.objects.get(status=AlbumRecord.Status.UNKNOWN)
+
+
+def test_the_record_of_an_unknown_attempt_offers_check_again_but_not_send_again(signed_in, standin):
+    record = unknown_record(signed_in, standin)
+
+    page = signed_in.get(record.get_absolute_url()).content.decode()
+
+    assert "Check again" in page and reverse("album_check", args=[record.pk]) in page
+    assert "Send again" not in page
+
+
+def test_check_again_finds_an_album_that_arrived_later(signed_in, standin):
+    standin.fault("late", match=CREATE, delay=1.5, times=1)
+    post_album(signed_in)
+    record = AlbumRecord.objects.get(status=AlbumRecord.Status.UNKNOWN)
+    assert "did not list this album" in signed_in.get(record.get_absolute_url()).content.decode()
+    assert wait_for(lambda: any(album["AlbumName"] == "Look" for album in standin.albums(100001)))
+
+    response = signed_in.post(reverse("album_check", args=[record.pk]), follow=True)
+
+    assert "It was created" in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == AlbumRecord.Status.CREATED and len(standin.requests(CREATE)) == 1
+
+
+def test_check_again_confirms_absence_after_the_settle_time_then_send_again_creates_a_linked_attempt(signed_in, standin, settings):
+    record = unknown_record(signed_in, standin)
+    settings.AW_OUTCOME_SETTLE_SECONDS = 0
+
+    checked = signed_in.post(reverse("album_check", args=[record.pk]), follow=True).content.decode()
+
+    assert "nothing was created" in checked and "Send again" in checked
+    response = signed_in.post(reverse("album_send_again", args=[record.pk]))
+    again = AlbumRecord.objects.get(retry_of=record)
+    assert response.status_code == 302 and response["Location"] == again.get_absolute_url()
+    assert again.status == AlbumRecord.Status.CREATED and len(standin.requests(CREATE)) == 2
+    assert "sends again" in signed_in.get(again.get_absolute_url()).content.decode()
+    assert "see that attempt" in signed_in.get(record.get_absolute_url()).content.decode()
+
+
+def test_send_again_of_an_attempt_not_proven_absent_sends_nothing(signed_in, standin):
+    record = unknown_record(signed_in, standin)
+
+    response = signed_in.post(reverse("album_send_again", args=[record.pk]), follow=True)
+
+    assert "known never to have received" in response.content.decode()
+    assert len(standin.requests(CREATE)) == 1
 
 
 def test_users_see_only_their_own_records(signed_in):

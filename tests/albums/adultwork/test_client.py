@@ -2,14 +2,15 @@
 
 import json
 import logging
-import socket
-import time
 from decimal import Decimal
 
 import pytest
 
 from albums import adultwork as aw
 from albums.adultwork.client import _new_session
+from albums.errors import portal_error_from
+from tests.support.net import closed_port_url
+from tests.support.waiting import wait_for
 
 MEMBER_TOKEN = "demo-member-token"
 MANAGER_TOKEN = "demo-manager-token"
@@ -21,15 +22,6 @@ def client_for(standin):
         return aw.AdultWorkClient(base_url=standin.url, access_token=token, timeout=(1.0, 1.0), **kwargs)
 
     return make
-
-
-def wait_for(condition, seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 ALBUM = aw.AlbumInput(name="Look at my pictures", description="My new album!")
@@ -100,10 +92,13 @@ def test_token_without_profile_gallery_is_a_missing_scope(client_for):
     assert caught.value.scope == "profile_gallery"
 
 
-def test_acting_for_someone_outside_the_group_is_forbidden(client_for):
+def test_acting_for_someone_outside_the_group_is_forbidden_and_explained(client_for):
     with pytest.raises(aw.Forbidden) as caught:
         client_for(MANAGER_TOKEN).album_create(album=ALBUM, member_id=400001)
     assert not isinstance(caught.value, aw.MissingScope)
+    assert portal_error_from(caught.value).message == (
+        "AdultWork does not allow this. AdultWork said: User 400001 is not a member of your group. Nothing was created."
+    )
 
 
 @pytest.mark.parametrize(("retry_after", "expected"), [(7, 7.0), (None, None)])
@@ -157,10 +152,7 @@ def test_a_read_that_fails_is_unavailable_and_safe_to_repeat(client_for, standin
 
 
 def test_nothing_listening_is_unavailable_not_unknown():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    client = aw.AdultWorkClient(base_url=f"http://127.0.0.1:{port}", access_token=MEMBER_TOKEN, timeout=(1, 1))
+    client = aw.AdultWorkClient(base_url=closed_port_url(), access_token=MEMBER_TOKEN, timeout=(1, 1))
     with pytest.raises(aw.RemoteUnavailable):
         client.album_create(album=ALBUM)
 

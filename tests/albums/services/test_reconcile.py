@@ -1,6 +1,5 @@
 """Unknown outcomes are settled by reading AdultWork's album list, and never by sending again on our own."""
 
-import time
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -15,6 +14,7 @@ from albums.models import AlbumRecord
 from albums.services.albums import album_create, album_record_send_again
 from albums.services.reconcile import album_record_check
 from tests.factories import AlbumRecordFactory, ConnectionFactory
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -48,13 +48,6 @@ def create_at_adultwork(standin, name="Look", description=None, *, token="demo-m
     return response.json()["AlbumID"]
 
 
-def wait_for(condition, seconds: float = 5.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(0.05)
-
-
 def test_a_timeout_after_the_album_was_stored_is_settled_at_once_by_the_automatic_check(connected_user, standin):
     standin.fault("slow", match=CREATE, delay=1.5)
 
@@ -77,7 +70,7 @@ def test_a_check_right_after_a_timeout_never_proves_absence_even_when_the_album_
     record = AlbumRecord.objects.get()
     assert record.status == AlbumRecord.Status.UNKNOWN and record.checked_at is not None
     assert record.confirmed_absent_at is None and not record.can_send_again
-    wait_for(lambda: any(a["AlbumName"] == "Late" for a in standin.albums(100001)))
+    assert wait_for(lambda: any(a["AlbumName"] == "Late" for a in standin.albums(100001)))
 
     outcome = album_record_check(user=connected_user, record=record)
 
