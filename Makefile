@@ -33,8 +33,8 @@ test-postgres: setup
 # Lint; production settings must pass Django's deployment checklist; migrations must match the models.
 check: setup
 	$(PY) -m ruff check .
-	DJANGO_READ_DOT_ENV_FILE=false DEBUG=false HTTPS=true SECRET_KEY="$$(openssl rand -hex 40)" \
+	DJANGO_READ_DOT_ENV_FILE=false DEBUG=false HTTPS=true SECRET_KEY="$$(openssl rand -hex 40)" CACHE_URL=redis://127.0.0.1:6379/0 \
 	  AW_TOKEN_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	  $(PY) manage.py check --deploy --fail-level WARNING
-	DJANGO_READ_DOT_ENV_FILE=false SECRET_KEY=x AW_TOKEN_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+	DJANGO_READ_DOT_ENV_FILE=false SECRET_KEY=x CACHE_URL=redis://127.0.0.1:6379/0 AW_TOKEN_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	  $(PY) manage.py makemigrations --check --dry-run

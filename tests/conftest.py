@@ -23,6 +23,14 @@ def standin(standin_process) -> StandIn:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache counts failed sign-ins; each test starts without any."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _postgres_tests_need_postgresql(request):
     """A race that SQLite would serialise proves nothing: such tests fail rather than pass there."""
     if request.node.get_closest_marker("postgres"):
