@@ -73,7 +73,8 @@ class AlbumRecord(models.Model):
     )
     submission_key = models.UUIDField(editable=False)
 
-    name = models.CharField(max_length=20)
+    # What was asked, valid or not: AdultWork's own limit is 20 UTF-16 units, and a refused attempt is history too.
+    name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     pin_number_encrypted = models.TextField(blank=True, editable=False)
     pin_price = models.DecimalField("PIN price", max_digits=12, decimal_places=3, null=True, blank=True)
