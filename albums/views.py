@@ -135,6 +135,11 @@ def album_list(request: HttpRequest) -> HttpResponse:
     return render(request, "albums/album_list.html", {"page_obj": page})
 
 
+def _record_or_404(request: HttpRequest, pk: int) -> AlbumRecord:
+    """A record the signed-in user may see; anyone else's is "not found", never "forbidden"."""
+    return get_object_or_404(album_record_list(user=request.user), pk=pk)
+
+
 @login_required
 def album_sync(request: HttpRequest) -> HttpResponse:
     """GET explains; POST reads the account's albums from AdultWork and shows what differs."""
@@ -149,14 +154,14 @@ def album_sync(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def album_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(album_record_list(user=request.user), pk=pk)
+    record = _record_or_404(request, pk)
     return render(request, "albums/album_detail.html", {"record": record})
 
 
 @login_required
 @require_POST
 def album_check(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(album_record_list(user=request.user), pk=pk)
+    record = _record_or_404(request, pk)
     try:
         outcome = album_record_check(user=request.user, record=record)
     except PortalError as error:
@@ -169,7 +174,7 @@ def album_check(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def album_send_again(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(album_record_list(user=request.user), pk=pk)
+    record = _record_or_404(request, pk)
     try:
         attempt = album_record_send_again(user=request.user, record=record)
     except PortalError as error:
