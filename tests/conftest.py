@@ -30,16 +30,6 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _postgres_tests_need_postgresql(request):
-    """A race that SQLite would serialise proves nothing: such tests fail rather than pass there."""
-    if request.node.get_closest_marker("postgres"):
-        from django.db import connection
-
-        if connection.vendor != "postgresql":
-            pytest.fail("marked postgres: run it with DATABASE_URL=postgres://... (make test-postgres)")
-
-
 def pytest_runtest_logreport(report):
     if report.skipped:
         _skipped.append(report.nodeid)

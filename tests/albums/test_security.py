@@ -24,9 +24,12 @@ OBJECT_URLS = {"album_detail": "GET", "album_check": "POST", "album_send_again":
 OWN_URLS = {  # the signed-in user's own things, never anyone else's
     "dashboard": "GET",
     "connect": "POST",
+    "connect_start": "POST",
+    "connect_callback": "GET",
     "disconnect": "POST",
     "album_list": "GET",
     "album_create": "POST",
+    "album_sync": "POST",
 }
 
 
@@ -76,6 +79,7 @@ def test_pages_without_an_id_show_and_change_only_the_users_own_things(client, s
     client.force_login(mine.user)
 
     pages = "".join(client.get(reverse(name)).content.decode() for name in ("dashboard", "connect", "album_list"))
+    pages += client.post(reverse("album_sync")).content.decode()
     client.post(reverse("disconnect"))
 
     assert "Theirs" not in pages and "200001" not in pages
@@ -201,7 +205,8 @@ def test_every_page_is_served_under_a_csp_without_inline_code(client, standin):
     ]
     responses = [client.get(reverse("login"))] + [sign_in(client, "wrong") for _ in range(5)][-1:]
     client.force_login(user)
-    responses += [client.get(reverse(name)) for name in ("dashboard", "connect", "album_list", "album_create")]
+    responses += [client.get(reverse(name)) for name in ("dashboard", "connect", "album_list", "album_create", "album_sync")]
+    responses.append(client.post(reverse("album_sync")))
     responses += [client.get(record.get_absolute_url()) for record in records]
     responses += [client.post(NEW, {"submission_key": str(uuid.uuid4()), "name": ""}), client.get("/no-such-page/")]
     responses.append(Client(enforce_csrf_checks=True).post(reverse("login"), {}))

@@ -136,5 +136,6 @@ def test_an_expired_connection_keeps_the_form_across_reconnecting(member, standi
     back = member.get(local_path(approve(start(member))))
     assert back["Location"] == reverse("album_create")
     again = member.get(back["Location"]).content.decode()
-    assert 'value="Kept"' in again and "Still here" in again and 'value="ab12"' in again
+    assert 'value="Kept"' in again and "Still here" in again and 'value="2"' in again
+    assert "ab12" not in again and "type it again" in again  # a PIN never goes back into a page
     assert Connection.objects.get().status == Connection.Status.ACTIVE
