@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from albums.adultwork.client import SESSION
 from albums.models import AlbumRecord
+from tests.factories import oauth_connection
 from tests.support.waiting import wait_for
 
 NEW = reverse("album_create")
@@ -28,11 +29,13 @@ def post_in_thread(user, data: dict):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_no_database_transaction_is_open_while_adultwork_is_called(client, connected_user, standin, monkeypatch, settings):
+def test_no_database_transaction_is_open_while_adultwork_is_called(client, standin, monkeypatch, settings):
     # The hook runs inside the call, on the thread making it, once AdultWork's answer is in.
     seen: list[tuple[str, bool]] = []
     monkeypatch.setitem(SESSION.hooks, "response", [lambda r, **_: seen.append((r.request.path_url, connection.in_atomic_block))])
-    client.force_login(connected_user)
+    # About to expire: the first call refreshes it under a row lock, which must be let go before the call.
+    user = oauth_connection(standin, expires_in=30).user
+    client.force_login(user)
     settings.AW_OUTCOME_SETTLE_SECONDS = 0
 
     client.post(NEW, {"submission_key": str(uuid.uuid4()), "name": "Created"})
@@ -45,6 +48,7 @@ def test_no_database_transaction_is_open_while_adultwork_is_called(client, conne
     paths = [path.split("?")[0].lower() for path, _ in seen]
     assert paths.count("/v1/pictures/createalbum") == 3 and paths.count("/v1/pictures/getalbums") == 2
     assert not any(in_atomic_block for _, in_atomic_block in seen), seen
+    assert any(r["path"].lower() == "/oauth/token" for r in standin.requests("oauth"))
 
 
 @pytest.mark.postgres
