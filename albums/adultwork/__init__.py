@@ -12,7 +12,7 @@ from .errors import (
     RemoteUnavailable,
     TokenRefused,
 )
-from .types import Credentials, PictureAlbum
+from .types import Credentials, GroupMember, PictureAlbum
 
 __all__ = [
     "AdultWorkClient",
@@ -20,6 +20,7 @@ __all__ = [
     "AlbumInput",
     "Credentials",
     "Forbidden",
+    "GroupMember",
     "InvalidRequest",
     "MissingScope",
     "NotAuthorised",

@@ -22,11 +22,13 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from . import errors
 from .parsing import UnreadableBody, decode_body, error_details, looks_like_html
-from .types import Credentials, PictureAlbum, granted_permissions
+from .types import Credentials, GroupMember, GroupMembersPage, PictureAlbum, granted_permissions
 
 logger = logging.getLogger(__name__)
 
 USER_AGENT = "AWPortal/0.1 (+requests)"
+MEMBERS_PER_PAGE = 100  # getGroupDetails' largest page
+MAX_MEMBER_PAGES = 1000  # a bound in case an answer's PageCount never ends
 SCOPE_IN_MESSAGE = re.compile(r"\b(profile_gallery|account_information|[a-z]+_[a-z_]+)\b")
 # 500 may be an error after the album was stored; 502 and 504 come from a proxy that may have
 # forwarded the request. 503 means the server did not take it.
@@ -139,6 +141,23 @@ class AdultWorkClient:
     def permissions_get(self) -> frozenset[str]:
         data = self._request("GET", "/v1/Account/GetPermissions")
         return self._typed(granted_permissions, data)
+
+    def group_members_list(self, *, group_id: int) -> list[GroupMember]:
+        """Every member of the group, from all pages of getGroupDetails (needs the API key)."""
+        members: list[GroupMember] = []
+        for page_number in range(1, MAX_MEMBER_PAGES + 1):
+            params = {
+                "GroupID": group_id,
+                "ReturnMembers": "true",
+                "MembersPerPage": MEMBERS_PER_PAGE,
+                "PageNumber": page_number,
+            }
+            data = self._request("GET", "/v1/groups/getGroupDetails", params=params)
+            page = self._typed(GroupMembersPage.from_data, data)
+            members.extend(page.members)
+            if not page.members or page_number >= page.page_count:
+                return members
+        raise errors.RemoteUnavailable(f"getGroupDetails kept answering past {MAX_MEMBER_PAGES} pages.")
 
     # --- plumbing -------------------------------------------------------------
     def _typed(self, build, data: Any, *, write: bool = False):

@@ -50,6 +50,18 @@ def _mapping(value: Any, what: str) -> Mapping[str, Any]:
     return value
 
 
+def _items(value: Any, what: str) -> list[Any]:
+    """A list that JSON gives as an array and DataContract XML wraps in one more element."""
+    if value is None or value == "":  # absent, or an empty XML element
+        return []
+    if isinstance(value, Mapping):
+        value = next(iter(value.values()), [])
+        value = value if isinstance(value, list) else [value]
+    if not isinstance(value, list):
+        raise UnreadableBody(f"{what} is not a list")
+    return value
+
+
 @dataclass(frozen=True)
 class PictureAlbum:
     user_id: int
@@ -110,14 +122,40 @@ class Credentials:
 def granted_permissions(data: Any) -> frozenset[str]:
     """GetPermissions: the names of the permissions whose status is `granted`."""
     data = _mapping(data, "GetPermissions")
-    items = _get(data, "Permissions") or []
-    if isinstance(items, Mapping):  # XML wraps the list in one more element
-        items = next(iter(items.values()), [])
-        items = items if isinstance(items, list) else [items]
-    if not isinstance(items, list):
-        raise UnreadableBody("Permissions is not a list")
     return frozenset(
         str(_get(item, "Permission")).lower()
-        for item in items
+        for item in _items(_get(data, "Permissions"), "Permissions")
         if isinstance(item, Mapping) and str(_get(item, "Status")).lower() == "granted"
     )
+
+
+@dataclass(frozen=True)
+class GroupMember:
+    user_id: int
+    nickname: str
+
+
+@dataclass(frozen=True)
+class GroupMembersPage:
+    """One page of getGroupDetails with ReturnMembers=true."""
+
+    group_id: int
+    group_name: str
+    members: list[GroupMember]
+    page_number: int
+    page_count: int
+
+    @classmethod
+    def from_data(cls, data: Any) -> GroupMembersPage:
+        data = _mapping(data, "GroupDetails")
+        members = [_mapping(item, "GroupMember") for item in _items(_get(data, "Members"), "Members")]
+        return cls(
+            group_id=_int(data, "GroupID", required=True),
+            group_name=_str(data, "GroupName") or "",
+            members=[
+                GroupMember(user_id=_int(item, "UserID", required=True), nickname=_str(item, "Nickname") or "")
+                for item in members
+            ],
+            page_number=_int(data, "PageNumber") or 1,
+            page_count=_int(data, "PageCount") or 0,
+        )

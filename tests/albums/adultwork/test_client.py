@@ -204,3 +204,44 @@ def test_tokens_never_reach_messages_or_logs(client_for, standin, caplog):
 
     text = " ".join(f"{f} {f!r} {f.args}" for f in failures) + caplog.text + repr(client_for(secret))
     assert secret not in text and "secret-looking-bad-token" not in text
+
+
+@pytest.fixture
+def keyed(standin):
+    def make(api_key: str = "demo-api-key") -> aw.AdultWorkClient:
+        return aw.AdultWorkClient(base_url=standin.url, api_key=api_key, timeout=(1.0, 1.0))
+
+    return make
+
+
+@pytest.mark.parametrize("force_format", [None, "xml"])
+def test_group_members_list_reads_every_page_of_group_details(keyed, standin, force_format):
+    standin.config(force_format=force_format)
+
+    members = keyed().group_members_list(group_id=9001)
+
+    assert [m.user_id for m in members] == list(range(300001, 300121))
+    assert members[41] == aw.GroupMember(user_id=300042, nickname="member042")
+    asked = [r["query"] for r in standin.requests("getgroupdetails")]
+    assert [(q["PageNumber"], q["MembersPerPage"], q["ReturnMembers"], q["GroupID"]) for q in asked] == [
+        ("1", "100", "true", "9001"),
+        ("2", "100", "true", "9001"),
+    ]
+    assert all(q["apiKey"] == "demo-api-key" for q in asked)
+
+
+def test_group_members_list_of_a_group_with_one_member(keyed, standin):
+    standin.config(force_format="xml")  # one member is one element, not a list, in DataContract XML
+    assert keyed().group_members_list(group_id=9002) == [aw.GroupMember(user_id=400001, nickname="outsider")]
+
+
+def test_group_members_list_with_a_wrong_key_is_not_authorised_and_never_shows_the_key(keyed, standin, caplog):
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(aw.NotAuthorised) as caught:
+        keyed("secret-looking-api-key").group_members_list(group_id=9001)
+    assert "secret-looking-api-key" not in f"{caught.value} {caught.value!r} {caplog.text}"
+
+
+def test_group_members_list_of_an_unknown_group_is_unavailable(keyed):
+    with pytest.raises(aw.RemoteUnavailable, match="was not found"):
+        keyed().group_members_list(group_id=1234)
