@@ -38,6 +38,14 @@ class Connection(models.Model):
     access_token_expires_at = models.DateTimeField(null=True, blank=True)
     connected_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="agency_connections",
+        blank=True,
+        verbose_name="agency staff",
+        help_text="Portal users who may act for this group's members through this connection "
+        "(only while it belongs to a group manager), without the AdultWork password.",
+    )
 
     class Meta:
         ordering = ["user__username"]
@@ -111,6 +119,23 @@ class AlbumRecord(models.Model):
         related_name="retry",
         help_text="The attempt, confirmed absent, that this one sends again.",
     )
+    # Audit of acting for a group member: the manager connection used (kept as acting_aw_user_id when
+    # the connection goes), the member's nickname when sent, and the bulk job that sent it, if any.
+    connection = models.ForeignKey(
+        Connection,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="album_records",
+        help_text="The connection the request was sent through.",
+    )
+    for_member = models.BooleanField(
+        "for a group member", default=False, help_text="Sent by a group manager's connection for a member."
+    )
+    member_nickname = models.CharField(max_length=100, blank=True)
+    bulk_job = models.ForeignKey(
+        "BulkJob", on_delete=models.PROTECT, null=True, blank=True, related_name="records"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -127,6 +152,9 @@ class AlbumRecord(models.Model):
         ]
         indexes = [
             models.Index(fields=["created_by", "-created_at", "-id"], name="albumrecord_user_recent"),
+            # An agency's history, and its history for one member.
+            models.Index(fields=["connection", "-created_at", "-id"], name="albumrecord_connection_recent"),
+            models.Index(fields=["aw_user_id", "-created_at", "-id"], name="albumrecord_member_recent"),
         ]
 
     def __str__(self) -> str:
@@ -169,3 +197,97 @@ class AlbumRecord(models.Model):
     @property
     def can_send_again(self) -> bool:
         return self.confirmed_absent_at is not None and self.next_attempt is None
+
+class Member(models.Model):
+    """A member of a manager connection's AdultWork group, as the portal last knew it."""
+
+    class Source(models.TextChoices):
+        API = "api", "getGroupDetails"
+        MANUAL = "manual", "Added by hand"
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="members")
+    aw_user_id = models.BigIntegerField("AdultWork UserID")
+    nickname = models.CharField(max_length=100, blank=True, help_text="AdultWork's nickname, or a label.")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    is_stale = models.BooleanField(
+        "no longer in the group", default=False, help_text="Missing from the group's last member list."
+    )
+    last_seen_at = models.DateTimeField(null=True, blank=True, help_text="When a member list last showed them.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["nickname", "aw_user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "aw_user_id"], name="member_unique_per_connection"),
+        ]
+        indexes = [models.Index(fields=["connection", "is_stale", "nickname"], name="member_roster")]
+
+    def __str__(self) -> str:
+        return f"{self.nickname} ({self.aw_user_id})" if self.nickname else str(self.aw_user_id)
+
+
+class BulkJob(models.Model):
+    """One album definition sent to many group members in the background, through a manager connection."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bulk_jobs")
+    connection = models.ForeignKey(
+        Connection, on_delete=models.SET_NULL, null=True, blank=True, related_name="bulk_jobs"
+    )
+    acting_aw_user_id = models.BigIntegerField("acting AdultWork UserID")
+    submission_key = models.UUIDField(editable=False)
+
+    name = models.CharField(max_length=20)
+    description = models.TextField(blank=True)
+    pin_number_encrypted = models.TextField(blank=True, editable=False)
+    pin_price = models.DecimalField("PIN price", max_digits=12, decimal_places=3, null=True, blank=True)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    member_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["created_by", "submission_key"], name="bulkjob_unique_submission"),
+        ]
+        indexes = [models.Index(fields=["connection", "-created_at"], name="bulkjob_connection_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.name} for {self.member_count} members ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("bulk_job_detail", args=[self.pk])
+
+    @property
+    def has_pin(self) -> bool:
+        return bool(self.pin_number_encrypted)
+
+
+class BulkJobItem(models.Model):
+    """One member of a bulk job, and the record of its current attempt."""
+
+    job = models.ForeignKey(BulkJob, on_delete=models.CASCADE, related_name="items")
+    aw_user_id = models.BigIntegerField("AdultWork UserID")
+    nickname = models.CharField(max_length=100, blank=True)
+    attempt = models.PositiveSmallIntegerField(default=1)
+    record = models.OneToOneField(
+        AlbumRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="bulk_item"
+    )
+    error_message = models.TextField(blank=True, help_text="Why the current attempt was not sent.")
+
+    class Meta:
+        ordering = ["job", "nickname", "aw_user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "aw_user_id"], name="bulkjobitem_unique_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nickname or self.aw_user_id} in job {self.job_id}"

@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "albums",
 ]
 
@@ -160,6 +162,14 @@ AW_CONNECT_TIMEOUT = env.float("AW_CONNECT_TIMEOUT", default=3.05)
 AW_READ_TIMEOUT = env.float("AW_READ_TIMEOUT", default=15.0)
 # How long after giving up on an answer a missing album counts as never created (see albums/services/reconcile.py).
 AW_OUTCOME_SETTLE_SECONDS = env.int("AW_OUTCOME_SETTLE_SECONDS", default=300)
+# Requests a bulk job keeps in flight at once; AdultWork answers 429 when it is too many.
+AW_BULK_CONCURRENCY = env.int("AW_BULK_CONCURRENCY", default=4)
+
+# --- Background tasks (bulk album creation) ---------------------------------
+# Queued in the portal's own database and run by `manage.py db_worker`: no extra server.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {

@@ -33,3 +33,5 @@ AW_CONNECT_TIMEOUT = 1.0
 # Serve static files from the finders: the suite never runs collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Bulk jobs run in the request that queues them; tests of the worker switch to the database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
