@@ -86,3 +86,15 @@ def check_error_from(exc: aw.AdultWorkError) -> PortalError:
     if isinstance(exc, aw.RateLimited):
         return PortalError(f"AdultWork is limiting requests right now. Check again {_wait(exc)}.")
     return PortalError(f"{exc.message} The album list could not be read; check again in a moment.")
+
+
+def member_list_error_from(exc: aw.AdultWorkError) -> PortalError:
+    """getGroupDetails failures: a read made with the portal's API key, so nothing changed either way."""
+    if isinstance(exc, aw.NotAuthorised):
+        return PortalError(
+            "AdultWork did not accept the portal's API key (AW_API_KEY), so the member list could not be "
+            "fetched. Ask the portal's administrator to check it."
+        )
+    if isinstance(exc, aw.RateLimited):
+        return PortalError(f"AdultWork is limiting requests right now. The member list was not changed; try again {_wait(exc)}.")
+    return PortalError(f"{exc.message} The member list was not changed; try again in a moment.")

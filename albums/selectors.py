@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from collections import Counter
+from dataclasses import dataclass
 
-from .models import AlbumRecord, Connection
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
+
+from .models import AlbumRecord, BulkJob, BulkJobItem, Connection, Member
 
 
 def connection_get(*, user: AbstractBaseUser) -> Connection | None:
@@ -13,5 +17,151 @@ def connection_get(*, user: AbstractBaseUser) -> Connection | None:
 
 
 def album_record_list(*, user: AbstractBaseUser) -> QuerySet[AlbumRecord]:
-    """The user's own records, newest first."""
-    return AlbumRecord.objects.filter(created_by=user).order_by("-created_at", "-id")
+    """The user's own records, and those sent for members through agency connections they may use;
+    newest first."""
+    made_for_their_agencies = Q(for_member=True, connection__in=agency_connections_for(user=user))
+    return AlbumRecord.objects.filter(Q(created_by=user) | made_for_their_agencies).order_by("-created_at", "-id")
+
+
+# --- Acting for group members: who may act for whom is decided here and nowhere else ---------------
+
+
+def agency_connections_for(*, user: AbstractBaseUser) -> QuerySet[Connection]:
+    """The group managers' connections `user` may act through: their own, then those an admin granted
+    them. Only a connection whose account verifyCredentials called a group manager counts."""
+    if not user.is_authenticated:
+        return Connection.objects.none()
+    granted = Connection.staff.through.objects.filter(user=user).values("connection")
+    return (
+        Connection.objects.filter(Q(user=user) | Q(pk__in=granted), is_group_manager=True, group_id__isnull=False)
+        .select_related("user")
+        .order_by(Case(When(user=user, then=Value(0)), default=Value(1)), "group_name", "pk")
+    )
+
+
+def agency_connection_get(*, user: AbstractBaseUser, pk: int) -> Connection | None:
+    return agency_connections_for(user=user).filter(pk=pk).first()
+
+
+def members_actable(*, user: AbstractBaseUser, connection: Connection | None = None) -> QuerySet[Member]:
+    """The members `user` may act for (through `connection`, when given): current members of the groups
+    whose managers' connections they may use. Stale members are not among them."""
+    connections = agency_connections_for(user=user)
+    if connection is not None:
+        connections = connections.filter(pk=connection.pk)
+    return (
+        Member.objects.filter(connection__in=connections, is_stale=False)
+        .select_related("connection")
+        .order_by(Case(When(connection__user=user, then=Value(0)), default=Value(1)), "nickname", "aw_user_id", "pk")
+    )
+
+
+def member_actable_by(
+    *, user: AbstractBaseUser, member_user_id: int, connection: Connection | None = None
+) -> Member | None:
+    """The roster entry through which `user` may act for AdultWork member `member_user_id`, or None.
+
+    When two connections the user may use manage the same member, their own connection wins.
+    """
+    return members_actable(user=user, connection=connection).filter(aw_user_id=member_user_id).first()
+
+
+def member_search(members: QuerySet[Member], *, query: str) -> QuerySet[Member]:
+    """Members whose nickname contains `query`, or whose UserID starts with it."""
+    query = query.strip()
+    if not query:
+        return members
+    matches = Q(nickname__icontains=query)
+    if query.isdigit():
+        members = members.annotate(user_id_text=Cast("aw_user_id", CharField()))
+        matches |= Q(user_id_text__startswith=query)
+    return members.filter(matches)
+
+
+def member_get(*, user: AbstractBaseUser, pk: int) -> Member | None:
+    """A roster entry (stale or not) of an agency the user may use."""
+    return Member.objects.filter(pk=pk, connection__in=agency_connections_for(user=user)).select_related("connection").first()
+
+
+def member_roster(*, connection: Connection) -> QuerySet[Member]:
+    """The whole roster of one connection, current members first."""
+    return connection.members.order_by("is_stale", "nickname", "aw_user_id")
+
+
+# --- Bulk jobs ------------------------------------------------------------------------------------
+
+
+def bulk_job_list(*, user: AbstractBaseUser) -> QuerySet[BulkJob]:
+    """Jobs the user may follow: their own, and those sent through agency connections they may use."""
+    return (
+        BulkJob.objects.filter(Q(created_by=user) | Q(connection__in=agency_connections_for(user=user)))
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def bulk_job_get(*, user: AbstractBaseUser, pk: int) -> BulkJob | None:
+    return bulk_job_list(user=user).filter(pk=pk).first()
+
+
+OUTCOMES = {
+    "waiting": "Waiting",
+    "sending": "Sending",
+    "created": "Created",
+    "failed": "Failed",
+    "unknown": "Outcome unknown — check before retrying",
+}
+
+
+@dataclass(frozen=True)
+class BulkItemOutcome:
+    item: BulkJobItem
+    outcome: str
+
+    @property
+    def label(self) -> str:
+        return OUTCOMES[self.outcome]
+
+    @property
+    def message(self) -> str:
+        record = self.item.record
+        return record.error_message if record is not None else self.item.error_message
+
+
+@dataclass(frozen=True)
+class BulkJobProgress:
+    job: BulkJob
+    items: list[BulkItemOutcome]
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def done(self) -> int:
+        return sum(self.counts[outcome] for outcome in ("created", "failed", "unknown"))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.job.status == BulkJob.Status.FINISHED
+
+    @property
+    def can_retry(self) -> bool:
+        return self.is_finished and self.counts["failed"] > 0
+
+
+def _outcome(item: BulkJobItem, job: BulkJob) -> str:
+    if item.record is not None:
+        return "sending" if item.record.status == AlbumRecord.Status.PENDING else item.record.status
+    # A member left without an attempt when the job ended was never sent: safe to retry.
+    return "failed" if job.status == BulkJob.Status.FINISHED else "waiting"
+
+
+def bulk_job_progress(*, job: BulkJob) -> BulkJobProgress:
+    """Each member's outcome so far, and how many have each."""
+    job.refresh_from_db(fields=["status", "started_at", "finished_at"])
+    items = list(job.items.select_related("record").order_by("nickname", "aw_user_id"))
+    outcomes = [BulkItemOutcome(item, _outcome(item, job)) for item in items]
+    counts = Counter(outcome.outcome for outcome in outcomes)
+    return BulkJobProgress(job=job, items=outcomes, counts={name: counts[name] for name in OUTCOMES})

@@ -6,10 +6,15 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from albums.crypto import secret_encrypt
-from albums.models import AlbumRecord, Connection
+from albums.models import AlbumRecord, Connection, Member
 
 DEMO_MEMBER_ID = 100001
 DEMO_MEMBER_TOKEN = "demo-member-token"
+DEMO_MANAGER_ID = 200001
+DEMO_MANAGER_TOKEN = "demo-manager-token"
+DEMO_GROUP_ID = 9001
+FIRST_GROUP_MEMBER_ID = 300001  # the stand-in's group 9001 has members 300001..300120
+OUTSIDER_ID = 400001  # in another group
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -63,3 +68,33 @@ def oauth_connection(standin, *, user=None, user_id: int = DEMO_MEMBER_ID, expir
         access_token_expires_at=timezone.now() + timedelta(seconds=expires_in),
         **fields,
     )
+
+
+class ManagerConnectionFactory(ConnectionFactory):
+    """The stand-in's demo group manager (group 9001)."""
+
+    class Params:
+        access_token = DEMO_MANAGER_TOKEN
+
+    aw_user_id = DEMO_MANAGER_ID
+    group_id = DEMO_GROUP_ID
+    group_name = "Demo Agency"
+    is_group_manager = True
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    """A roster entry for one of the stand-in's group members."""
+
+    class Meta:
+        model = Member
+        django_get_or_create = ["connection", "aw_user_id"]
+
+    connection = factory.SubFactory(ManagerConnectionFactory)
+    aw_user_id = factory.Sequence(lambda n: FIRST_GROUP_MEMBER_ID + n % 120)
+    nickname = factory.LazyAttribute(lambda o: f"member{o.aw_user_id - FIRST_GROUP_MEMBER_ID + 1:03d}")
+    source = Member.Source.API
+
+
+def roster(connection: Connection, user_ids) -> list[Member]:
+    """Roster entries for these UserIDs, named as the stand-in names them."""
+    return [MemberFactory(connection=connection, aw_user_id=user_id) for user_id in user_ids]

@@ -1,9 +1,18 @@
-"""Creating albums: claim a history record, call AdultWork once, record what came of it."""
+"""Creating albums: claim a history record, call AdultWork once, record what came of it.
+
+Every album goes the same way, whether for oneself, for one group member or as part of a bulk job:
+`album_target` decides who it is for (and refuses a member the user may not act for), then
+`album_attempt_begin` claims the record and gets a token, `AlbumAttempt.send` makes the request
+(no database), `album_attempt_reauthorise` gives a refused token one refresh, and
+`album_attempt_finish` records the outcome. `album_create` runs them in a row; bulk jobs run the
+sends concurrently.
+"""
 
 from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -13,9 +22,10 @@ from django.utils import timezone
 from .. import adultwork as aw
 from ..crypto import SecretDecryptionError, secret_decrypt, secret_encrypt
 from ..errors import PortalError, portal_error_from
-from ..models import AlbumRecord
-from ..selectors import connection_get
-from .connections import connection_call_api
+from ..models import AlbumRecord, BulkJob, Connection, Member
+from ..selectors import connection_get, member_actable_by
+from .clients import aw_client
+from .connections import connection_access_token, connection_token_refused
 from .reconcile import album_record_check_after_unknown, album_record_found, record_connection
 
 logger = logging.getLogger(__name__)
@@ -24,18 +34,86 @@ logger = logging.getLogger(__name__)
 SEND_AGAIN_NAMESPACE = uuid.UUID("0b6f1f7e-3c55-4d4b-9d55-5f2b8e0c7a11")
 
 
+@dataclass(frozen=True)
+class AlbumTarget:
+    """The account an album is for, and the connection that sends it: the user's own, or, for a group
+    member, the manager connection the roster entry belongs to."""
+
+    connection: Connection
+    member: Member | None = None
+
+    @property
+    def aw_user_id(self) -> int:
+        return self.member.aw_user_id if self.member else self.connection.aw_user_id
+
+
+def album_target(
+    *, user: AbstractBaseUser, member_user_id: int | None = None, connection: Connection | None = None
+) -> AlbumTarget:
+    """Whom `user` creates for; raises PortalError, before anything is recorded or sent, when they may not.
+
+    `connection` pins a member to one manager connection (bulk jobs act through one).
+    """
+    if member_user_id is None:
+        own = connection_get(user=user)
+        if own is None:
+            raise PortalError("Connect your AdultWork account before creating albums.")
+        target = AlbumTarget(connection=own)
+    else:
+        member = member_actable_by(user=user, member_user_id=member_user_id, connection=connection)
+        if member is None:
+            raise PortalError(
+                f"You may not create albums for AdultWork member {member_user_id}: they are not a current "
+                "member of a group whose manager's connection you may use. Nothing was sent."
+            )
+        target = AlbumTarget(connection=member.connection, member=member)
+    if "profile_gallery" not in target.connection.scope_set:
+        if target.connection.user_id != user.pk:
+            raise PortalError(
+                "The group manager's AdultWork connection was not granted the profile_gallery permission, "
+                "which creating albums needs. Nothing was sent. The manager must connect again and allow it."
+            )
+        raise PortalError(
+            "Your AdultWork connection was not granted the profile_gallery permission, which creating "
+            "albums needs. Nothing was sent. Connect again and allow it.",
+            code=PortalError.RECONNECT,
+        )
+    return target
+
+
+@dataclass(frozen=True)
+class AlbumAttempt:
+    """A claimed record with everything its request needs."""
+
+    user: AbstractBaseUser
+    record: AlbumRecord
+    album: aw.AlbumInput
+    connection: Connection
+    access_token: str
+    member_id: int | None
+    reauthorised: bool = False
+
+    def send(self) -> aw.PictureAlbum | aw.AdultWorkError:
+        """Make the request; the answer or the typed failure. Touches no database, so threads may call it."""
+        try:
+            return aw_client(access_token=self.access_token).album_create(album=self.album, member_id=self.member_id)
+        except aw.AdultWorkError as exc:
+            return exc
+
+
 def _record_claim(
     *,
     user: AbstractBaseUser,
-    acting_aw_user_id: int,
+    target: AlbumTarget,
     album: aw.AlbumInput,
     submission_key: uuid.UUID,
+    bulk_job: BulkJob | None,
     retry_of: AlbumRecord | None,
 ) -> tuple[AlbumRecord, bool]:
     """The record for this submission, and whether this call created it.
 
     The claim commits before any request leaves, so a repeated submission (double click, reload,
-    a second tab) finds it and never sends the album twice.
+    a second tab, a bulk job run again) finds it and never sends the album twice.
     """
     existing = AlbumRecord.objects.filter(created_by=user, submission_key=submission_key).first()
     if existing:
@@ -45,8 +123,12 @@ def _record_claim(
             record = AlbumRecord.objects.create(
                 created_by=user,
                 submission_key=submission_key,
-                aw_user_id=acting_aw_user_id,
-                acting_aw_user_id=acting_aw_user_id,
+                aw_user_id=target.aw_user_id,
+                acting_aw_user_id=target.connection.aw_user_id,
+                connection=target.connection,
+                for_member=target.member is not None,
+                member_nickname=target.member.nickname if target.member else "",
+                bulk_job=bulk_job,
                 name=album.name,
                 description=album.description,
                 pin_number_encrypted=secret_encrypt(album.pin_number) if album.pin_number else "",
@@ -58,16 +140,88 @@ def _record_claim(
     return record, True
 
 
-def _record_failed(record: AlbumRecord, *, status: str, message: str) -> None:
+def album_record_fail(record: AlbumRecord, *, status: str, message: str) -> None:
+    """Close a record as failed (nothing was created) or unknown (it may have been)."""
     record.status = status
     record.error_message = message
     record.completed_at = timezone.now()
     record.save(update_fields=["status", "error_message", "completed_at", "updated_at"])
 
 
+def _record_refused(record: AlbumRecord, error: PortalError) -> PortalError:
+    """Close the record as failed by something the portal found before AdultWork could do anything."""
+    album_record_fail(record, status=AlbumRecord.Status.FAILED, message=error.describe())
+    error.record = record
+    return error
+
+
+def album_attempt_begin(
+    *,
+    user: AbstractBaseUser,
+    target: AlbumTarget,
+    album: aw.AlbumInput,
+    submission_key: uuid.UUID,
+    bulk_job: BulkJob | None = None,
+    retry_of: AlbumRecord | None = None,
+) -> tuple[AlbumRecord, AlbumAttempt | None]:
+    """Claim the record; the attempt to send, or None when this submission was already made.
+
+    Raises PortalError (carrying the failed record) when the connection has no usable token.
+    """
+    record, claimed = _record_claim(
+        user=user, target=target, album=album, submission_key=submission_key, bulk_job=bulk_job, retry_of=retry_of
+    )
+    if not claimed:
+        return record, None
+    try:
+        token = connection_access_token(connection=target.connection)
+    except PortalError as error:  # no working token: nothing was sent
+        raise _record_refused(record, error) from None
+    member_id = target.member.aw_user_id if target.member else None
+    return record, AlbumAttempt(
+        user=user, record=record, album=album, connection=target.connection, access_token=token, member_id=member_id
+    )
+
+
+def album_attempt_reauthorise(attempt: AlbumAttempt) -> AlbumAttempt | None:
+    """After a 401 (AdultWork did nothing): the attempt again with a refreshed token, or None when there
+    is nothing to try (a second 401, or a pasted token, whose connection now needs reconnecting).
+
+    Raises PortalError, recording the failure, when the refresh itself fails.
+    """
+    if attempt.reauthorised:
+        return None
+    try:
+        token = connection_token_refused(connection=attempt.connection, token=attempt.access_token)
+    except PortalError as error:
+        raise _record_refused(attempt.record, error) from None
+    return None if token is None else replace(attempt, access_token=token, reauthorised=True)
+
+
+def album_attempt_finish(attempt: AlbumAttempt, outcome: aw.PictureAlbum | aw.AdultWorkError) -> AlbumRecord:
+    """Record what the request came to; raises PortalError (carrying the record) when it failed.
+
+    After an unknown outcome, AdultWork's album list is read once: finding the album settles it.
+    """
+    record = attempt.record
+    if isinstance(outcome, aw.AdultWorkError):
+        error = portal_error_from(outcome)
+        status = AlbumRecord.Status.UNKNOWN if isinstance(outcome, aw.OutcomeUnknown) else AlbumRecord.Status.FAILED
+        album_record_fail(record, status=status, message=error.describe())
+        logger.info("Album record %s %s: %s", record.pk, status, type(outcome).__name__)
+        if status == AlbumRecord.Status.UNKNOWN and album_record_check_after_unknown(user=attempt.user, record=record):
+            return record
+        error.record = record
+        raise error
+    album_record_found(record=record, album=outcome)
+    logger.info("Album record %s created AlbumID %s", record.pk, outcome.album_id)
+    return record
+
+
 def album_create(
     *,
     user: AbstractBaseUser,
+    member_user_id: int | None = None,
     name: str,
     description: str = "",
     pin_number: str = "",
@@ -75,48 +229,24 @@ def album_create(
     submission_key: uuid.UUID,
     retry_of: AlbumRecord | None = None,
 ) -> AlbumRecord:
-    """Create an album on the user's own AdultWork account.
+    """Create an album on the user's own AdultWork account, or, with `member_user_id`, for a group member
+    through the manager connection the user may act through. `retry_of` is the attempt, proven absent,
+    that this one sends again.
 
     Returns the record (the earlier one when this submission was already made), or raises
-    PortalError carrying the record of a failed attempt.
+    PortalError, carrying the record of a failed attempt when there was one.
     """
-    connection = connection_get(user=user)
-    if connection is None:
-        raise PortalError("Connect your AdultWork account before creating albums.")
-    if "profile_gallery" not in connection.scope_set:
-        raise PortalError(
-            "Your AdultWork connection was not granted the profile_gallery permission, which creating "
-            "albums needs. Nothing was sent. Connect again and allow it.",
-            code=PortalError.RECONNECT,
-        )
+    target = album_target(user=user, member_user_id=member_user_id)
     album = aw.AlbumInput(name=name, description=description, pin_number=pin_number, pin_price=pin_price)
-    record, claimed = _record_claim(
-        user=user,
-        acting_aw_user_id=connection.aw_user_id,
-        album=album,
-        submission_key=submission_key,
-        retry_of=retry_of,
+    record, attempt = album_attempt_begin(
+        user=user, target=target, album=album, submission_key=submission_key, retry_of=retry_of
     )
-    if not claimed:
+    if attempt is None:
         return record
-    try:
-        created = connection_call_api(connection=connection, call=lambda client: client.album_create(album=album))
-    except PortalError as error:  # no working token: nothing was sent, or AdultWork refused it (401)
-        _record_failed(record, status=AlbumRecord.Status.FAILED, message=error.describe())
-        error.record = record
-        raise
-    except aw.AdultWorkError as exc:
-        error = portal_error_from(exc)
-        status = AlbumRecord.Status.UNKNOWN if isinstance(exc, aw.OutcomeUnknown) else AlbumRecord.Status.FAILED
-        _record_failed(record, status=status, message=error.describe())
-        logger.info("Album record %s %s: %s", record.pk, status, type(exc).__name__)
-        if status == AlbumRecord.Status.UNKNOWN and album_record_check_after_unknown(user=user, record=record):
-            return record
-        error.record = record
-        raise error from None
-    album_record_found(record=record, album=created)
-    logger.info("Album record %s created AlbumID %s", record.pk, created.album_id)
-    return record
+    outcome = attempt.send()
+    if isinstance(outcome, aw.NotAuthorised) and (again := album_attempt_reauthorise(attempt)):
+        outcome = again.send()
+    return album_attempt_finish(attempt, outcome)
 
 
 def album_record_send_again(*, user: AbstractBaseUser, record: AlbumRecord) -> AlbumRecord:

@@ -183,6 +183,20 @@ def connection_access_token(*, connection: Connection) -> str:
     return _decrypted(connection, connection.access_token_encrypted)
 
 
+def connection_token_refused(*, connection: Connection, token: str) -> str | None:
+    """AdultWork answered 401 to `token`, so it did nothing with the request: the token to send it once
+    more with (refreshed once, however many callers ask at the same moment), or None when the
+    connection cannot be refreshed (a pasted token), which is then marked for reconnecting."""
+    if connection.source == Connection.Source.TOKEN:
+        Connection.objects.filter(pk=connection.pk).update(
+            status=Connection.Status.NEEDS_RECONNECT, updated_at=timezone.now()
+        )
+        return None
+    logger.info("Connection %s: access token refused, refreshing once", connection.pk)
+    connection = connection_refresh(connection=connection, rejected_token=token)
+    return _decrypted(connection, connection.access_token_encrypted)
+
+
 def connection_call_api(*, connection: Connection, call: Callable[[aw.AdultWorkClient], T]) -> T:
     """Run `call` with a client holding a working token.
 
@@ -193,11 +207,7 @@ def connection_call_api(*, connection: Connection, call: Callable[[aw.AdultWorkC
     try:
         return call(aw_client(access_token=token))
     except aw.NotAuthorised:
-        if connection.source == Connection.Source.TOKEN:
-            Connection.objects.filter(pk=connection.pk).update(
-                status=Connection.Status.NEEDS_RECONNECT, updated_at=timezone.now()
-            )
+        token = connection_token_refused(connection=connection, token=token)
+        if token is None:
             raise
-        logger.info("Connection %s: access token refused, refreshing once", connection.pk)
-    connection = connection_refresh(connection=connection, rejected_token=token)
-    return call(aw_client(access_token=_decrypted(connection, connection.access_token_encrypted)))
+    return call(aw_client(access_token=token))

@@ -38,7 +38,7 @@ from django.utils.formats import date_format
 from .. import adultwork as aw
 from ..errors import PortalError, check_error_from
 from ..models import AlbumRecord, Connection
-from ..selectors import connection_get
+from ..selectors import agency_connection_get, connection_get
 from .connections import connection_call_api
 
 logger = logging.getLogger(__name__)
@@ -130,8 +130,13 @@ def _settle(
 
 
 def record_connection(*, user: AbstractBaseUser, record: AlbumRecord, to: str) -> Connection:
-    """The user's connection, provided it is to the account that made `record`."""
-    connection = connection_get(user=user)
+    """The connection to act through for `record`: for a member's record, the agency connection that
+    made it (while the user may still use it); otherwise the user's own, provided it is to the account
+    that made `record`."""
+    if record.for_member and record.connection_id is not None:
+        connection = agency_connection_get(user=user, pk=record.connection_id)
+    else:
+        connection = connection_get(user=user)
     if connection is None or connection.aw_user_id != record.acting_aw_user_id:
         raise PortalError(
             f"This attempt was made as AdultWork account {record.acting_aw_user_id}. Connect that account "

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import ConnectionFactory, UserFactory
+from tests.factories import FIRST_GROUP_MEMBER_ID, ConnectionFactory, ManagerConnectionFactory, UserFactory, roster
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +26,24 @@ def signed_in(client, connected_user):
     client.force_login(connected_user)
     client.user = connected_user
     return client
+
+
+@pytest.fixture
+def agency(db):
+    """The demo group manager's connection, with its first ten members on the roster."""
+    connection = ManagerConnectionFactory()
+    roster(connection, range(FIRST_GROUP_MEMBER_ID, FIRST_GROUP_MEMBER_ID + 10))
+    return connection
+
+
+@pytest.fixture
+def manager(agency):
+    return agency.user
+
+
+@pytest.fixture
+def staff(agency):
+    """A portal user an admin granted the agency's connection to; they have no connection of their own."""
+    user = UserFactory()
+    agency.staff.add(user)
+    return user

@@ -66,6 +66,9 @@ class StandIn:
     def fault(self, kind: str, **rule: Any) -> None:
         self._call("POST", "faults", json={"kind": kind, **rule})
 
+    def clear_faults(self) -> None:
+        self._call("DELETE", "faults")
+
     def requests(self, path_contains: str = "") -> list[dict]:
         return [r for r in self._call("GET", "requests") if path_contains.lower() in r["path"].lower()]
 
@@ -89,3 +92,12 @@ class StandIn:
             "POST", "clients",
             json={"client_id": client_id, "client_secret": client_secret, "redirect_uris": redirect_uris},
         )
+
+    def group_members(self, *, group_id: int, add: dict[int, str] | None = None, remove: list[int] | None = None) -> dict:
+        """Change who is in a group: `add` maps UserIDs to nicknames."""
+        body = {
+            "group_id": group_id,
+            "add": [{"UserID": user_id, "Nickname": nickname} for user_id, nickname in (add or {}).items()],
+            "remove": list(remove or []),
+        }
+        return self._call("POST", "group-members", json=body)

@@ -106,3 +106,56 @@ def test_a_token_the_keys_cannot_decrypt_is_never_sent(connected_user, standin, 
         create(connected_user)
     assert standin.requests("createalbum") == []
     assert AlbumRecord.objects.get().status == AlbumRecord.Status.FAILED
+
+
+# --- For a group member, through a manager connection -----------------------------------------------
+
+
+def test_a_manager_creates_for_a_member_through_the_groups_endpoint(manager, agency, standin):
+    record = create(manager, member_user_id=300004, name="For four", description="Hi")
+
+    [sent] = standin.requests("createalbum")
+    assert (sent["method"], sent["path"]) == ("POST", "/v1/Groups/Pictures/CreateAlbum")
+    assert sent["json"] == {"UserID": 300004, "Name": "For four", "Description": "Hi"}
+    assert sent["headers"]["Authorization"] == "bearer demo-manager-token"
+    assert [a["AlbumID"] for a in standin.albums(300004)] == [record.album_id]
+    record.refresh_from_db()
+    assert (record.created_by, record.aw_user_id, record.acting_aw_user_id) == (manager, 300004, 200001)
+    assert (record.connection, record.for_member, record.member_nickname) == (agency, True, "member004")
+
+
+def test_granted_staff_create_for_a_member_with_the_managers_token(staff, agency, standin):
+    record = create(staff, member_user_id=300002)
+
+    assert standin.requests("createalbum")[0]["headers"]["Authorization"] == "bearer demo-manager-token"
+    assert (record.created_by, record.connection, record.status) == (staff, agency, AlbumRecord.Status.CREATED)
+
+
+def refused(user, member_user_id, standin):
+    with pytest.raises(PortalError, match="may not create albums for AdultWork member"):
+        create(user, member_user_id=member_user_id)
+    assert not AlbumRecord.objects.exists()
+    assert standin.requests() == []
+
+
+def test_a_member_outside_the_roster_is_refused_before_any_request(manager, standin):
+    refused(manager, 400001, standin)
+
+
+def test_a_stale_member_is_refused_before_any_request(manager, agency, standin):
+    agency.members.filter(aw_user_id=300003).update(is_stale=True)
+    refused(manager, 300003, standin)
+
+
+def test_someone_who_manages_no_group_is_refused_before_any_request(connected_user, agency, standin):
+    refused(connected_user, 300001, standin)
+
+
+def test_staff_without_a_grant_are_refused_before_any_request(agency, standin):
+    refused(UserFactory(), 300001, standin)
+
+
+def test_a_grant_on_a_connection_that_no_longer_manages_a_group_gives_nothing(staff, agency, standin):
+    agency.is_group_manager = False
+    agency.save()
+    refused(staff, 300001, standin)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('albums', '0001_initial'),
+        ('albums', '0003_record_checks_and_retries'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
