@@ -50,6 +50,8 @@ def _log_entry(request: Request, raw_query: str) -> dict:
         "form": _as_dict(parse_qsl(text, keep_blank_values=True)) if request.is_form else None,
         "status": None,
         "connection": request.connection_id,
+        # When the request arrived (seconds since the epoch), so tests can see how calls were spaced.
+        "received_at": time.time(),
     }
 
 

@@ -1,0 +1,50 @@
+"""The bulk job through the real queue: the database task backend and `manage.py db_worker`."""
+
+import signal
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from albums.models import BulkJob
+from albums.selectors import bulk_job_progress
+from albums.services.bulk import bulk_job_create
+
+pytestmark = pytest.mark.django_db
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture
+def keep_signal_handlers():
+    """The worker installs its own Ctrl-C handling; give the test run its own back."""
+    saved = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    yield
+    for signum, handler in saved.items():
+        signal.signal(signum, handler)
+
+
+def test_a_queued_job_waits_in_the_database_until_the_worker_runs_it(
+    manager, agency, standin, settings, django_capture_on_commit_callbacks, keep_signal_handlers
+):
+    settings.TASKS = DATABASE_TASKS
+    with django_capture_on_commit_callbacks(execute=True):
+        job = bulk_job_create(
+            user=manager, connection=agency, member_user_ids=[300001, 300002, 300003], name="Queued", submission_key=uuid.uuid4()
+        )
+
+    [queued] = DBTaskResult.objects.all()
+    assert queued.task_path == "albums.tasks.bulk_job_run_task"
+    assert queued.args_kwargs == {"args": [], "kwargs": {"job_id": job.pk}}  # an id, never an object
+    job.refresh_from_db()
+    assert job.status == BulkJob.Status.QUEUED
+    assert standin.requests() == []
+
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
+
+    queued.refresh_from_db()
+    assert queued.status == "SUCCESSFUL"
+    progress = bulk_job_progress(job=job)
+    assert progress.is_finished and progress.counts["created"] == 3
+    assert len(standin.requests("groups/pictures/createalbum")) == 3
