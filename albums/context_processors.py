@@ -1,9 +1,13 @@
-from .selectors import connection_get
+from .selectors import agency_connections_for, connection_get
 
 
 def connection(request):
-    """The signed-in user's AdultWork connection, for the navigation bar."""
+    """The signed-in user's AdultWork connection, and whether they may act for group members, for the
+    navigation bar."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"aw_connection": connection_get(user=user)}
+    return {
+        "aw_connection": connection_get(user=user),
+        "agency_access": agency_connections_for(user=user).exists(),
+    }

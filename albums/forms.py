@@ -18,6 +18,7 @@ the two agree by construction (tests/albums/test_form_mirrors_api.py checks it f
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django import forms
@@ -25,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from .errors import PortalError
+from .models import Member
 
 NAME_MAX_LENGTH = 20
 PIN_PATTERN = r"\A[A-Za-z0-9]{4}\Z"
@@ -169,3 +171,57 @@ class AccessTokenForm(PortalErrorFormMixin, forms.Form):
         help_text="An AdultWork access token for your account. It expires and cannot be refreshed.",
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
+
+
+def member_choices(members: Iterable[Member]) -> list[tuple[int, str]]:
+    return [(member.aw_user_id, str(member)) for member in members]
+
+
+class MemberAlbumForm(AlbumForm):
+    """An album for one group member: the same rules, and whom it is for."""
+
+    field_order = ["member"]
+
+    member = forms.TypedChoiceField(
+        label="Member",
+        coerce=int,
+        empty_value=None,
+        help_text="The group member the album is for. Members no longer in the group cannot be chosen.",
+    )
+
+    def __init__(self, *args, members: Iterable[Member], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [("", "Choose a member")] + member_choices(members)
+
+
+class BulkJobForm(AlbumForm):
+    """One album for many group members of one agency."""
+
+    all_members = forms.BooleanField(label="All current members", required=False)
+    members = forms.TypedMultipleChoiceField(
+        label="Members", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, members: Iterable[Member], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].choices = member_choices(members)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("all_members") and not cleaned.get("members") and "members" not in self.errors:
+            self.add_error("members", "Choose at least one member, or all current members.")
+        return cleaned
+
+    @property
+    def chosen_user_ids(self) -> list[int] | None:
+        """The chosen members' UserIDs, or None for all current members."""
+        return None if self.cleaned_data["all_members"] else self.cleaned_data["members"]
+
+
+class MemberAddForm(PortalErrorFormMixin, forms.Form):
+    aw_user_id = forms.IntegerField(label="AdultWork UserID", min_value=1, max_value=2**31 - 1)
+    nickname = forms.CharField(label="Label", max_length=100, help_text="A name to find them by, such as their nickname.")
+
+
+class MemberSearchForm(forms.Form):
+    q = forms.CharField(label="Find a member", required=False, help_text="Part of a nickname, or the start of a UserID.")

@@ -5,22 +5,35 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from .crypto import SecretDecryptionError, secret_decrypt, secret_encrypt
 from .errors import PortalError
-from .forms import AccessTokenForm, AlbumForm
-from .models import AlbumRecord
-from .selectors import album_record_list
+from .forms import AccessTokenForm, AlbumForm, BulkJobForm, MemberAddForm, MemberAlbumForm, MemberSearchForm
+from .models import AlbumRecord, BulkJob, Connection
+from .selectors import (
+    agency_connection_get,
+    agency_connections_for,
+    album_record_list,
+    bulk_job_get,
+    bulk_job_list,
+    bulk_job_progress,
+    member_get,
+    member_roster,
+    member_search,
+    members_actable,
+)
 from .services.albums import album_create, album_record_send_again
+from .services.bulk import bulk_job_create, bulk_job_retry
 from .services.clients import aw_login_configured
 from .services.connections import (
     connection_authorization_url,
@@ -28,10 +41,12 @@ from .services.connections import (
     connection_connect_with_token,
     connection_disconnect,
 )
+from .services.members import member_add, member_remove, member_roster_refresh
 from .services.reconcile import album_record_check
 from .services.sync import album_records_sync
 
 HISTORY_PAGE_SIZE = 25
+ROSTER_PAGE_SIZE = 100
 OAUTH_STATE_KEY = "aw_oauth_state"
 # A create form interrupted by an expired connection, kept (encrypted: it may hold a PIN) across
 # the round trip to AdultWork's login.
@@ -185,11 +200,11 @@ def album_send_again(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(attempt)
 
 
-def _form_with_new_key(form: AlbumForm) -> AlbumForm:
+def _form_with_new_key(form: AlbumForm, make_form: Callable[..., AlbumForm]) -> AlbumForm:
     """The same input under a fresh submission key, so that sending it again is a new attempt."""
     data = form.data.copy()
     data["submission_key"] = str(uuid.uuid4())
-    fresh = AlbumForm(data)
+    fresh = make_form(data)
     fresh.is_valid()
     return fresh
 
@@ -207,19 +222,30 @@ def _pending_pop(request: HttpRequest) -> dict | None:
         return None
 
 
-@login_required
-def album_create_view(request: HttpRequest) -> HttpResponse:
+def _album_create_page(
+    request: HttpRequest,
+    *,
+    make_form: Callable[..., AlbumForm],
+    template: str,
+    context: dict | None = None,
+    initial: dict | None = None,
+    keep_for_reconnect: bool = False,
+) -> HttpResponse:
+    """Show the form; on a valid POST, create the album (for the chosen member, if the form has one).
+
+    With `keep_for_reconnect`, a form stopped by a connection that must be made again is kept for
+    after the round trip to AdultWork's login.
+    """
+    context = context or {}
     if request.method != "POST":
-        pending = _pending_pop(request)
-        if pending:
-            messages.info(request, "Here is the form you were sending before reconnecting. Check it and send it.")
-        return render(request, "albums/album_form.html", {"form": AlbumForm(initial=pending)})
-    form = AlbumForm(request.POST)
+        return render(request, template, {"form": make_form(None, initial=initial), **context})
+    form = make_form(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
             record = album_create(
                 user=request.user,
+                member_user_id=data.get("member"),
                 name=data["name"],
                 description=data["description"],
                 pin_number=data["pin_number"],
@@ -228,16 +254,247 @@ def album_create_view(request: HttpRequest) -> HttpResponse:
             )
         except PortalError as error:
             if error.record is None or error.record.status == AlbumRecord.Status.FAILED:
-                form = _form_with_new_key(form)
-            if error.code == PortalError.RECONNECT:
+                form = _form_with_new_key(form, make_form)
+            reconnect = error.code == PortalError.RECONNECT
+            if reconnect and keep_for_reconnect:
                 _pending_save(request, form)
             form.add_portal_error(error)
             return render(
-                request,
-                "albums/album_form.html",
-                {"form": form, "failed_record": error.record, "reconnect": error.code == PortalError.RECONNECT},
+                request, template, {"form": form, "failed_record": error.record, "reconnect": reconnect, **context}
             )
         if record.status == AlbumRecord.Status.CREATED:
             messages.success(request, f"Album created on AdultWork with AlbumID {record.album_id}.")
         return redirect(record)
-    return render(request, "albums/album_form.html", {"form": form})
+    return render(request, template, {"form": form, **context})
+
+
+@login_required
+def album_create_view(request: HttpRequest) -> HttpResponse:
+    pending = _pending_pop(request) if request.method != "POST" else None
+    if pending:
+        messages.info(request, "Here is the form you were sending before reconnecting. Check it and send it.")
+    return _album_create_page(
+        request, make_form=AlbumForm, template="albums/album_form.html", initial=pending, keep_for_reconnect=True
+    )
+
+
+# --- Acting for group members -----------------------------------------------------------------------
+# Only users with an agency connection see these pages; to everyone else they do not exist (404).
+
+
+def _agency_connections(request: HttpRequest) -> list[Connection]:
+    connections = list(agency_connections_for(user=request.user))
+    if not connections:
+        raise Http404("No group manager's connection is available to you.")
+    return connections
+
+
+def _chosen_agency(request: HttpRequest) -> tuple[Connection, list[Connection]]:
+    """The agency named by the `agency` parameter (the first one by default), and all of them."""
+    connections = _agency_connections(request)
+    wanted = request.POST.get("agency") or request.GET.get("agency")
+    if not wanted:
+        return connections[0], connections
+    chosen = next((c for c in connections if str(c.pk) == wanted), None)
+    if chosen is None:
+        raise Http404("That agency is not available to you.")
+    return chosen, connections
+
+
+def _search(request: HttpRequest) -> MemberSearchForm:
+    search = MemberSearchForm(request.GET)
+    search.is_valid()
+    return search
+
+
+@login_required
+def member_album_create_view(request: HttpRequest) -> HttpResponse:
+    _agency_connections(request)
+    search = _search(request)
+    members = members_actable(user=request.user)
+    if request.method != "POST":
+        members = member_search(members, query=search.cleaned_data["q"])
+
+    def make_form(data, **kwargs) -> MemberAlbumForm:
+        return MemberAlbumForm(data, members=members, **kwargs)
+
+    return _album_create_page(
+        request, make_form=make_form, template="albums/member_album_form.html", context={"search": search}
+    )
+
+
+@login_required
+def member_list(request: HttpRequest) -> HttpResponse:
+    connection, connections = _chosen_agency(request)
+    search = _search(request)
+    roster = member_search(member_roster(connection=connection), query=search.cleaned_data["q"])
+    page = Paginator(roster, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "albums/member_list.html",
+        {
+            "agency": connection,
+            "agencies": connections,
+            "search": search,
+            "page_obj": page,
+            "add_form": MemberAddForm(),
+            "roster_from_api": bool(settings.AW_API_KEY),
+            "recent_jobs": bulk_job_list(user=request.user)[:5],
+        },
+    )
+
+
+def _agency_or_404(request: HttpRequest, pk: int) -> Connection:
+    connection = agency_connection_get(user=request.user, pk=pk)
+    if connection is None:
+        raise Http404("That agency is not available to you.")
+    return connection
+
+
+def _roster_url(connection: Connection) -> str:
+    return f"{reverse('member_list')}?agency={connection.pk}"
+
+
+@login_required
+@require_POST
+def member_roster_refresh_view(request: HttpRequest, connection_pk: int) -> HttpResponse:
+    connection = _agency_or_404(request, connection_pk)
+    try:
+        refresh = member_roster_refresh(connection=connection)
+    except PortalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Member list refreshed from AdultWork: {refresh.members} members, {refresh.added} new, "
+            f"{refresh.gone_stale} no longer in the group.",
+        )
+    return redirect(_roster_url(connection))
+
+
+@login_required
+def member_add_view(request: HttpRequest, connection_pk: int) -> HttpResponse:
+    connection = _agency_or_404(request, connection_pk)
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = member_add(
+                connection=connection, aw_user_id=form.cleaned_data["aw_user_id"], nickname=form.cleaned_data["nickname"]
+            )
+        except PortalError as error:
+            form.add_portal_error(error)
+        else:
+            messages.success(request, f"Added {member} to the member list.")
+            return redirect(_roster_url(connection))
+    return render(request, "albums/member_add.html", {"agency": connection, "add_form": form})
+
+
+@login_required
+@require_POST
+def member_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    member = member_get(user=request.user, pk=pk)
+    if member is None:
+        raise Http404("No such member in an agency available to you.")
+    try:
+        member_remove(member=member)
+    except PortalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Removed {member} from the member list.")
+    return redirect(_roster_url(member.connection))
+
+
+# --- Bulk jobs ----------------------------------------------------------------------------------------
+
+
+@login_required
+def bulk_job_create_view(request: HttpRequest) -> HttpResponse:
+    connection, connections = _chosen_agency(request)
+    search = _search(request)
+    members = members_actable(user=request.user, connection=connection)
+    member_count = members.count()
+    if request.method != "POST":
+        members = member_search(members, query=search.cleaned_data["q"])
+    form = BulkJobForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job = bulk_job_create(
+                user=request.user,
+                connection=connection,
+                member_user_ids=form.chosen_user_ids,
+                name=data["name"],
+                description=data["description"],
+                pin_number=data["pin_number"],
+                pin_price=data["pin_price"],
+                submission_key=data["submission_key"],
+            )
+        except PortalError as error:
+            form.add_portal_error(error)  # nothing was queued, so the same key may be sent again
+        else:
+            return redirect(job)
+    context = {"form": form, "search": search, "agency": connection, "agencies": connections, "member_count": member_count}
+    return render(request, "albums/bulk_job_form.html", context)
+
+
+@login_required
+def bulk_job_list_view(request: HttpRequest) -> HttpResponse:
+    _agency_connections(request)
+    page = Paginator(bulk_job_list(user=request.user), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "albums/bulk_job_list.html", {"page_obj": page})
+
+
+def _bulk_job_or_404(request: HttpRequest, pk: int) -> BulkJob:
+    job = bulk_job_get(user=request.user, pk=pk)
+    if job is None:
+        raise Http404("No such bulk job available to you.")
+    return job
+
+
+@login_required
+def bulk_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    progress = bulk_job_progress(job=_bulk_job_or_404(request, pk))
+    return render(request, "albums/bulk_job_detail.html", {"job": progress.job, "progress": progress})
+
+
+@login_required
+def bulk_job_progress_json(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the progress page's script polls for: the counts and each member's outcome."""
+    progress = bulk_job_progress(job=_bulk_job_or_404(request, pk))
+    return JsonResponse(
+        {
+            "status": progress.job.status,
+            "finished": progress.is_finished,
+            "total": progress.total,
+            "done": progress.done,
+            "counts": progress.counts,
+            "members": [
+                {
+                    "user_id": outcome.item.aw_user_id,
+                    "nickname": outcome.item.nickname,
+                    "outcome": outcome.outcome,
+                    "label": outcome.label,
+                    "album_id": outcome.item.record.album_id if outcome.item.record else None,
+                    "message": outcome.message,
+                    "url": outcome.item.record.get_absolute_url() if outcome.item.record else None,
+                }
+                for outcome in progress.items
+            ],
+        }
+    )
+
+
+@login_required
+@require_POST
+def bulk_job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _bulk_job_or_404(request, pk)
+    try:
+        retried = bulk_job_retry(job=job)
+    except PortalError as error:
+        messages.error(request, error.message)
+    else:
+        if retried:
+            messages.success(request, f"Sending again to {retried} failed member(s).")
+        else:
+            messages.info(request, "No member failed, so there is nothing to retry.")
+    return redirect(job)

@@ -31,6 +31,24 @@ OWN_URLS = {  # the signed-in user's own things, never anyone else's
     "album_create": "POST",
     "album_sync": "POST",
 }
+# Acting for group members: only for users with an agency connection; "not found" for everyone else.
+# The value says whether the URL names an object (a job, an agency or a roster entry) by id.
+AGENCY_URLS = {
+    "member_album_create": ("POST", False),
+    "member_list": ("GET", False),
+    "bulk_job_list": ("GET", False),
+    "bulk_job_create": ("POST", False),
+    "bulk_job_detail": ("GET", True),
+    "bulk_job_progress": ("GET", True),
+    "bulk_job_retry": ("POST", True),
+    "member_roster_refresh": ("POST", True),
+    "member_add": ("POST", True),
+    "member_remove": ("POST", True),
+}
+
+
+def agency_url(name: str, pk: int = 1) -> str:
+    return reverse(name, args=[pk]) if AGENCY_URLS[name][1] else reverse(name)
 
 
 def url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
@@ -50,7 +68,34 @@ def portal_url_names() -> set[str]:
 
 
 def test_every_portal_url_is_in_the_access_table():
-    assert portal_url_names() == set(OBJECT_URLS) | set(OWN_URLS)
+    assert portal_url_names() == set(OBJECT_URLS) | set(OWN_URLS) | set(AGENCY_URLS)
+
+
+@pytest.mark.parametrize("name", sorted(AGENCY_URLS))
+def test_agency_urls_are_not_found_by_users_who_may_act_for_no_member(client, name, agency, standin):
+    job_and_member_ids = {agency.pk, agency.members.first().pk}
+    for outsider in (ConnectionFactory().user, UserFactory(username="root", is_staff=True, is_superuser=True)):
+        client.force_login(outsider)
+        for pk in job_and_member_ids:
+            assert client.get(agency_url(name, pk)).status_code in (404, 405)
+            assert client.post(agency_url(name, pk), {"member": 300001, "name": "x", "all_members": "on"}).status_code == 404
+    assert standin.requests("/v1/") == []
+
+
+@pytest.mark.parametrize("name", sorted(AGENCY_URLS))
+def test_every_agency_url_needs_signing_in(client, name):
+    for response in (client.get(agency_url(name)), client.post(agency_url(name))):
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_every_agency_post_needs_the_csrf_token(manager, agency, standin):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(manager)
+    for name, (method, _) in AGENCY_URLS.items():
+        if method == "POST":
+            response = browser.post(agency_url(name, agency.pk), {"member": 300001, "name": "Look"})
+            assert response.status_code == 403, name
+    assert standin.requests("/v1/") == []
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_URLS))
