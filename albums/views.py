@@ -464,6 +464,7 @@ def bulk_job_progress_json(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(
         {
             "status": progress.job.status,
+            "status_label": progress.job.get_status_display(),
             "finished": progress.is_finished,
             "total": progress.total,
             "done": progress.done,

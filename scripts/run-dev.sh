@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start the stand-in AdultWork API and the portal wired to it, with demo users; Ctrl-C stops both.
+# Start the stand-in AdultWork API, the portal wired to it (with demo users) and the background
+# worker that runs bulk jobs; Ctrl-C stops all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -22,5 +23,13 @@ done
 echo "Stand-in AdultWork API: $AW_API_BASE_URL (log: var/standin.log)"
 
 "$PY" manage.py migrate --noinput
-"$PY" manage.py demo_setup --url "http://127.0.0.1:${PORT}/" --connect-token demo-member-token
+"$PY" manage.py demo_setup --url "http://127.0.0.1:${PORT}/" --connect-token demo-member-token \
+  --connect-manager-token demo-manager-token
+
+# Its own session, so that stopping it also stops the copy its autoreloader runs (DEBUG).
+setsid "$PY" manage.py db_worker >var/worker.log 2>&1 &
+worker_pid=$!
+trap 'kill -- "-$worker_pid" 2>/dev/null || true; kill "$standin_pid" 2>/dev/null || true' EXIT
+echo "Background worker for bulk jobs started (log: var/worker.log)"
+
 "$PY" manage.py runserver "127.0.0.1:${PORT}"

@@ -43,6 +43,7 @@
     bar.max = progress.total;
     bar.value = progress.done;
     bar.textContent = progress.done + " of " + progress.total;
+    setCount("state", progress.status_label);
     setCount("done", progress.done);
     ["created", "failed", "unknown"].forEach(function (name) { setCount(name, progress.counts[name]); });
     progress.members.forEach(updateRow);
