@@ -196,11 +196,15 @@ def _begin(job: BulkJob, item: BulkJobItem, album: aw.AlbumInput) -> AlbumAttemp
     return attempt
 
 
-def _finish(attempt: AlbumAttempt, outcome: aw.PictureAlbum | aw.AdultWorkError) -> None:
+def _finish(attempt: AlbumAttempt, future: Future) -> None:
+    """Record a finished send (a send that crashed is recorded as unknown: it may have gone out)."""
     try:
-        album_attempt_finish(attempt, outcome)
+        album_attempt_finish(attempt, future.result())
     except PortalError:
         pass  # recorded on the attempt's record, which the progress page shows
+    except Exception:
+        logger.exception("Bulk job send for album record %s crashed", attempt.record.pk)
+        album_record_fail(attempt.record, status=AlbumRecord.Status.UNKNOWN, message=INTERRUPTED)
 
 
 def bulk_job_run(*, job_id: int) -> None:
@@ -213,33 +217,40 @@ def bulk_job_run(*, job_id: int) -> None:
     job = BulkJob.objects.select_related("created_by", "connection").get(pk=job_id)
     concurrency = max(1, settings.AW_BULK_CONCURRENCY)
     pause = _Pause()
-    in_flight: dict[Future, AlbumAttempt] = {}
+    # The pool's threads are the limit on requests in flight. A few more attempts are claimed ahead
+    # and wait in its queue, so recording outcomes never leaves a thread idle.
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=f"bulk-job-{job_id}")
+    unrecorded: dict[Future, AlbumAttempt] = {}
     try:
         if job.connection is None:
             job.items.filter(record__isnull=True).update(error_message="The manager's connection was removed.")
             return
         album = _job_album(job)
-        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=f"bulk-job-{job_id}") as pool:
-            for item in job.items.filter(record__isnull=True).order_by("pk"):
-                if len(in_flight) >= concurrency:
-                    _finish_done(in_flight, wait(in_flight, return_when=FIRST_COMPLETED).done)
-                attempt = _begin(job, item, album)
-                if attempt is not None:
-                    in_flight[pool.submit(_send_patiently, attempt, pause)] = attempt
-            _finish_done(in_flight, wait(in_flight).done)
+        for item in job.items.filter(record__isnull=True).order_by("pk"):
+            if len(unrecorded) >= 2 * concurrency:
+                _record_done(unrecorded, wait(unrecorded, return_when=FIRST_COMPLETED).done)
+            attempt = _begin(job, item, album)
+            if attempt is not None:
+                unrecorded[pool.submit(_send_patiently, attempt, pause)] = attempt
+        _record_done(unrecorded, wait(unrecorded).done)
     finally:
-        _job_close(job, in_flight.values())
+        # When the job stops early: attempts still queued are never sent; those already sending finish.
+        pool.shutdown(wait=True, cancel_futures=True)
+        _job_close(job, unrecorded)
 
 
-def _finish_done(in_flight: dict[Future, AlbumAttempt], done: set[Future]) -> None:
+def _record_done(unrecorded: dict[Future, AlbumAttempt], done: set[Future]) -> None:
     for future in done:
-        _finish(in_flight.pop(future), future.result())
+        _finish(unrecorded.pop(future), future)
 
 
-def _job_close(job: BulkJob, unfinished) -> None:
-    """Mark the job finished; when it stopped early, say what became of the members it left."""
-    for attempt in unfinished:
-        album_record_fail(attempt.record, status=AlbumRecord.Status.UNKNOWN, message=INTERRUPTED)
+def _job_close(job: BulkJob, unrecorded: dict[Future, AlbumAttempt]) -> None:
+    """Mark the job finished, after recording what became of the members it stopped early on."""
+    for future, attempt in unrecorded.items():
+        if future.cancelled():
+            album_record_fail(attempt.record, status=AlbumRecord.Status.FAILED, message=NOT_SENT)
+        else:
+            _finish(attempt, future)
     job.items.filter(record__isnull=True, error_message="").update(error_message=NOT_SENT)
     job.status, job.finished_at = BulkJob.Status.FINISHED, timezone.now()
     job.save(update_fields=["status", "finished_at"])

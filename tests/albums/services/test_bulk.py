@@ -299,3 +299,38 @@ def test_retry_with_nothing_failed_sends_nothing(manager, agency, standin, queue
     job.refresh_from_db()
     assert job.status == BulkJob.Status.FINISHED
     assert sent_user_ids(standin) == [300001]
+
+
+def test_a_job_that_stops_early_records_what_was_sent_and_sends_nothing_more(
+    manager, agency, standin, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    # Two threads; four attempts claimed. One send is slow, so when the job stops (at the fifth claim)
+    # one send is still running and one claimed attempt still waits in the queue.
+    settings.AW_BULK_CONCURRENCY = 2
+    standin.config(latency=0.2)
+    standin.fault("slow", match=GROUP_CREATE, times=1, delay=0.5)
+    real_begin = bulk._begin
+    begun = []
+
+    def begin_then_stop(job, item, album):
+        if len(begun) == 4:
+            raise RuntimeError("the worker is stopping")
+        begun.append(item.aw_user_id)
+        return real_begin(job, item, album)
+
+    monkeypatch.setattr(bulk, "_begin", begin_then_stop)
+    with django_capture_on_commit_callbacks():  # queued, not run: the test runs it below
+        job = bulk_job_create(
+            user=manager, connection=agency, member_user_ids=list(range(300001, 300007)), name="x", submission_key=uuid.uuid4()
+        )
+    with pytest.raises(RuntimeError):
+        bulk_job_run(job_id=job.pk)
+
+    sent = set(sent_user_ids(standin))
+    assert len(sent) == 3
+    found = outcomes(job)
+    assert {u for u, o in found.items() if o == "created"} == sent
+    assert {u for u, o in found.items() if o == "failed"} == set(range(300001, 300007)) - sent
+    [claimed_not_sent] = AlbumRecord.objects.filter(status=AlbumRecord.Status.FAILED)
+    assert claimed_not_sent.error_message == bulk.NOT_SENT
+    assert BulkJob.objects.get().status == BulkJob.Status.FINISHED
