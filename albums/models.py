@@ -242,7 +242,7 @@ class BulkJob(models.Model):
     acting_aw_user_id = models.BigIntegerField("acting AdultWork UserID")
     submission_key = models.UUIDField(editable=False)
 
-    name = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)  # as AlbumRecord.name
     description = models.TextField(blank=True)
     pin_number_encrypted = models.TextField(blank=True, editable=False)
     pin_price = models.DecimalField("PIN price", max_digits=12, decimal_places=3, null=True, blank=True)

@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('acting_aw_user_id', models.BigIntegerField(verbose_name='acting AdultWork UserID')),
                 ('submission_key', models.UUIDField(editable=False)),
-                ('name', models.CharField(max_length=20)),
+                ('name', models.CharField(max_length=200)),
                 ('description', models.TextField(blank=True)),
                 ('pin_number_encrypted', models.TextField(blank=True, editable=False)),
                 ('pin_price', models.DecimalField(blank=True, decimal_places=3, max_digits=12, null=True, verbose_name='PIN price')),
