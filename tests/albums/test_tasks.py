@@ -11,7 +11,8 @@ from albums.models import BulkJob
 from albums.selectors import bulk_job_progress
 from albums.services.bulk import bulk_job_create
 
-pytestmark = pytest.mark.django_db
+# Committed for real: the worker closes and reopens database connections as it would in production.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
