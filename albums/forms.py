@@ -141,6 +141,11 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
             raise ValidationError("Enter a price above 0 credits.", code="min_value")
         return price
 
+    @property
+    def album(self) -> dict:
+        """The cleaned album definition, as the album services take it."""
+        return {name: self.cleaned_data[name] for name in ("name", "description", "pin_number", "pin_price", "submission_key")}
+
     def clean(self) -> dict:
         cleaned = super().clean()
         has_pin = bool(cleaned.get("pin_number")) or "pin_number" in self.errors

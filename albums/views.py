@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .crypto import SecretDecryptionError, secret_decrypt, secret_encrypt
 from .errors import PortalError
 from .forms import AccessTokenForm, AlbumForm, BulkJobForm, MemberAddForm, MemberAlbumForm, MemberSearchForm
-from .models import AlbumRecord, BulkJob, Connection
+from .models import AlbumRecord, BulkJob, Connection, Member
 from .selectors import (
     agency_connection_get,
     agency_connections_for,
@@ -241,17 +241,8 @@ def _album_create_page(
         return render(request, template, {"form": make_form(None, initial=initial), **context})
     form = make_form(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            record = album_create(
-                user=request.user,
-                member_user_id=data.get("member"),
-                name=data["name"],
-                description=data["description"],
-                pin_number=data["pin_number"],
-                pin_price=data["pin_price"],
-                submission_key=data["submission_key"],
-            )
+            record = album_create(user=request.user, member_user_id=form.cleaned_data.get("member"), **form.album)
         except PortalError as error:
             if error.record is None or error.record.status == AlbumRecord.Status.FAILED:
                 form = _form_with_new_key(form, make_form)
@@ -355,20 +346,27 @@ def _roster_url(connection: Connection) -> str:
     return f"{reverse('member_list')}?agency={connection.pk}"
 
 
+def _report(request: HttpRequest, action: Callable[[], str]) -> None:
+    """Run a service call; show what it did, or why it was refused."""
+    try:
+        messages.success(request, action())
+    except PortalError as error:
+        messages.error(request, error.message)
+
+
+def _refreshed(connection: Connection) -> str:
+    refresh = member_roster_refresh(connection=connection)
+    return (
+        f"Member list refreshed from AdultWork: {refresh.members} members, {refresh.added} new, "
+        f"{refresh.gone_stale} no longer in the group."
+    )
+
+
 @login_required
 @require_POST
 def member_roster_refresh_view(request: HttpRequest, connection_pk: int) -> HttpResponse:
     connection = _agency_or_404(request, connection_pk)
-    try:
-        refresh = member_roster_refresh(connection=connection)
-    except PortalError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            f"Member list refreshed from AdultWork: {refresh.members} members, {refresh.added} new, "
-            f"{refresh.gone_stale} no longer in the group.",
-        )
+    _report(request, lambda: _refreshed(connection))
     return redirect(_roster_url(connection))
 
 
@@ -389,18 +387,18 @@ def member_add_view(request: HttpRequest, connection_pk: int) -> HttpResponse:
     return render(request, "albums/member_add.html", {"agency": connection, "add_form": form})
 
 
+def _removed(member: Member) -> str:
+    member_remove(member=member)
+    return f"Removed {member} from the member list."
+
+
 @login_required
 @require_POST
 def member_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     member = member_get(user=request.user, pk=pk)
     if member is None:
         raise Http404("No such member in an agency available to you.")
-    try:
-        member_remove(member=member)
-    except PortalError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Removed {member} from the member list.")
+    _report(request, lambda: _removed(member))
     return redirect(_roster_url(member.connection))
 
 
@@ -417,17 +415,9 @@ def bulk_job_create_view(request: HttpRequest) -> HttpResponse:
         members = member_search(members, query=search.cleaned_data["q"])
     form = BulkJobForm(request.POST or None, members=members)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             job = bulk_job_create(
-                user=request.user,
-                connection=connection,
-                member_user_ids=form.chosen_user_ids,
-                name=data["name"],
-                description=data["description"],
-                pin_number=data["pin_number"],
-                pin_price=data["pin_price"],
-                submission_key=data["submission_key"],
+                user=request.user, connection=connection, member_user_ids=form.chosen_user_ids, **form.album
             )
         except PortalError as error:
             form.add_portal_error(error)  # nothing was queued, so the same key may be sent again
@@ -489,13 +479,5 @@ def bulk_job_progress_json(request: HttpRequest, pk: int) -> JsonResponse:
 @require_POST
 def bulk_job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = _bulk_job_or_404(request, pk)
-    try:
-        retried = bulk_job_retry(job=job)
-    except PortalError as error:
-        messages.error(request, error.message)
-    else:
-        if retried:
-            messages.success(request, f"Sending again to {retried} failed member(s).")
-        else:
-            messages.info(request, "No member failed, so there is nothing to retry.")
+    _report(request, lambda: f"Sending again to {bulk_job_retry(job=job)} failed member(s).")
     return redirect(job)

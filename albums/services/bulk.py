@@ -98,7 +98,7 @@ def bulk_job_create(
 def bulk_job_retry(*, job: BulkJob) -> int:
     """Queue the job again for its failed members only: a failed attempt created nothing, so a new
     attempt (with a new submission key) is safe. Members whose outcome is unknown are left alone.
-    Returns how many members were queued again."""
+    Returns how many members were queued again; refuses when none failed."""
     with transaction.atomic():
         if not BulkJob.objects.filter(pk=job.pk, status=BulkJob.Status.FINISHED).update(status=BulkJob.Status.QUEUED):
             raise PortalError("This bulk job is still running; retry its failed members once it has finished.")
@@ -110,9 +110,7 @@ def bulk_job_retry(*, job: BulkJob) -> int:
             item.error_message = ""
         BulkJobItem.objects.bulk_update(retried, ["attempt", "record", "error_message"])
         if not retried:
-            job.status = BulkJob.Status.FINISHED
-            job.save(update_fields=["status"])
-            return 0
+            raise PortalError("No member failed, so there is nothing to retry.")  # rolls the status back
         _enqueue_on_commit(job)
     job.refresh_from_db()
     logger.info("Bulk job %s queued again for %s failed members", job.pk, len(retried))

@@ -295,7 +295,8 @@ def test_retry_refuses_a_job_that_is_still_running(manager, agency, queue):
 
 def test_retry_with_nothing_failed_sends_nothing(manager, agency, standin, queue, retry):
     job = queue(manager, agency, [300001])
-    assert retry(job) == 0
+    with pytest.raises(PortalError, match="nothing to retry"):
+        retry(job)
     job.refresh_from_db()
     assert job.status == BulkJob.Status.FINISHED
     assert sent_user_ids(standin) == [300001]
