@@ -145,7 +145,9 @@ def test_roster_edits_of_another_agency_are_404(client, connected_user, agency, 
 
 
 @pytest.fixture
-def bulk_post(client, django_capture_on_commit_callbacks):
+def bulk_post(client, django_capture_on_commit_callbacks, settings):
+    settings.AW_BULK_CONCURRENCY = 1  # members are sent in order, so a fault with times=1 hits the first
+
     def post(**fields):
         key = submission_key(client.get(BULK_NEW))
         with django_capture_on_commit_callbacks(execute=True):
