@@ -5,7 +5,7 @@ from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 
 from albums.crypto import secret_decrypt, secret_encrypt
-from albums.models import Connection
+from albums.models import BulkJob, Connection
 from tests.factories import AlbumRecordFactory, ConnectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,6 +15,10 @@ def test_rotation_re_encrypts_every_secret_under_the_first_key(settings):
     old_keys = list(settings.AW_TOKEN_KEYS)
     connection = ConnectionFactory(refresh_token_encrypted=secret_encrypt("refresh-1"))
     record = AlbumRecordFactory(pin_number_encrypted=secret_encrypt("ab12"))
+    job = BulkJob.objects.create(
+        created_by=record.created_by, acting_aw_user_id=200001, submission_key=record.submission_key,
+        name="Bulk", pin_number_encrypted=secret_encrypt("cd34"),
+    )
     new_key = Fernet.generate_key().decode()
     settings.AW_TOKEN_KEYS = [new_key, *old_keys]
 
@@ -27,6 +31,8 @@ def test_rotation_re_encrypts_every_secret_under_the_first_key(settings):
     assert secret_decrypt(connection.access_token_encrypted) == "demo-member-token"
     assert secret_decrypt(connection.refresh_token_encrypted) == "refresh-1"
     assert secret_decrypt(record.pin_number_encrypted) == "ab12"
+    job.refresh_from_db()
+    assert secret_decrypt(job.pin_number_encrypted) == "cd34"
     assert "connections: 1 re-encrypted" in out.getvalue()
 
 

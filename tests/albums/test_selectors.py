@@ -2,7 +2,13 @@
 
 import pytest
 
-from albums.selectors import agency_connections_for, album_record_list, member_actable_by, member_search, members_actable
+from albums.selectors import (
+    agency_connections_for,
+    album_record_list,
+    member_actable_by,
+    member_search,
+    members_actable,
+)
 from tests.factories import AlbumRecordFactory, ConnectionFactory, ManagerConnectionFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,12 +4,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from albums.crypto import SecretDecryptionError, secret_rotate
-from albums.models import AlbumRecord, Connection
+from albums.models import AlbumRecord, BulkJob, Connection
 
 # (model, encrypted fields): every place a secret is kept.
 ENCRYPTED = [
     (Connection, ["access_token_encrypted", "refresh_token_encrypted"]),
     (AlbumRecord, ["pin_number_encrypted"]),
+    (BulkJob, ["pin_number_encrypted"]),
 ]
 
 
