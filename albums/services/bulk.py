@@ -27,7 +27,14 @@ from ..crypto import secret_decrypt, secret_encrypt
 from ..errors import PortalError
 from ..models import AlbumRecord, BulkJob, BulkJobItem, Connection
 from ..selectors import members_actable
-from .albums import AlbumAttempt, album_attempt_begin, album_attempt_finish, album_record_fail, album_target
+from .albums import (
+    AlbumAttempt,
+    album_attempt_begin,
+    album_attempt_finish,
+    album_attempt_reauthorise,
+    album_record_fail,
+    album_target,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -205,6 +212,51 @@ def _finish(attempt: AlbumAttempt, future: Future) -> None:
         album_record_fail(attempt.record, status=AlbumRecord.Status.UNKNOWN, message=INTERRUPTED)
 
 
+def _refused(future: Future) -> bool:
+    """Whether AdultWork answered 401 (and so did nothing)."""
+    return future.exception() is None and isinstance(future.result(), aw.NotAuthorised)
+
+
+class _Sending:
+    """One job's sends: a thread pool whose threads are the limit on requests in flight, the pause its
+    senders share, and the attempts submitted whose outcome is not recorded yet. Only the sends run in
+    the pool's threads; everything here runs on the worker's own thread."""
+
+    def __init__(self, job: BulkJob, concurrency: int) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=f"bulk-job-{job.pk}")
+        self.pause = _Pause()
+        self.unrecorded: dict[Future, AlbumAttempt] = {}
+
+    def submit(self, attempt: AlbumAttempt) -> None:
+        self.unrecorded[self.pool.submit(_send_patiently, attempt, self.pause)] = attempt
+
+    def record(self, *, keep: int = 0) -> None:
+        """Record outcomes as they come until at most `keep` attempts are left unrecorded."""
+        while len(self.unrecorded) > keep:
+            for future in wait(self.unrecorded, return_when=FIRST_COMPLETED).done:
+                attempt = self.unrecorded.pop(future)
+                if _refused(future):
+                    try:
+                        again = album_attempt_reauthorise(attempt)
+                    except PortalError:
+                        continue  # the refresh failed, and the record says so
+                    if again is not None:
+                        self.submit(again)
+                        continue
+                _finish(attempt, future)
+
+    def close(self) -> None:
+        """Stop: attempts still queued are never sent (failed, safe to retry); running ones finish and
+        are recorded."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        for future, attempt in self.unrecorded.items():
+            if future.cancelled():
+                album_record_fail(attempt.record, status=AlbumRecord.Status.FAILED, message=NOT_SENT)
+            else:
+                _finish(attempt, future)
+        self.unrecorded.clear()
+
+
 def bulk_job_run(*, job_id: int) -> None:
     """Send the job's waiting members, at most AW_BULK_CONCURRENCY at a time. Runs in the worker."""
     if not BulkJob.objects.filter(pk=job_id, status=BulkJob.Status.QUEUED).update(
@@ -214,41 +266,26 @@ def bulk_job_run(*, job_id: int) -> None:
         return
     job = BulkJob.objects.select_related("created_by", "connection").get(pk=job_id)
     concurrency = max(1, settings.AW_BULK_CONCURRENCY)
-    pause = _Pause()
-    # The pool's threads are the limit on requests in flight. A few more attempts are claimed ahead
-    # and wait in its queue, so recording outcomes never leaves a thread idle.
-    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=f"bulk-job-{job_id}")
-    unrecorded: dict[Future, AlbumAttempt] = {}
+    sending = _Sending(job, concurrency)
     try:
         if job.connection is None:
             job.items.filter(record__isnull=True).update(error_message="The manager's connection was removed.")
             return
         album = _job_album(job)
         for item in job.items.filter(record__isnull=True).order_by("pk"):
-            if len(unrecorded) >= 2 * concurrency:
-                _record_done(unrecorded, wait(unrecorded, return_when=FIRST_COMPLETED).done)
+            # A few attempts are claimed ahead and wait in the pool's queue, so that recording
+            # outcomes never leaves a thread idle.
+            sending.record(keep=2 * concurrency - 1)
             attempt = _begin(job, item, album)
             if attempt is not None:
-                unrecorded[pool.submit(_send_patiently, attempt, pause)] = attempt
-        _record_done(unrecorded, wait(unrecorded).done)
+                sending.submit(attempt)
+        sending.record()
     finally:
-        # When the job stops early: attempts still queued are never sent; those already sending finish.
-        pool.shutdown(wait=True, cancel_futures=True)
-        _job_close(job, unrecorded)
+        sending.close()
+        _job_close(job)
 
 
-def _record_done(unrecorded: dict[Future, AlbumAttempt], done: set[Future]) -> None:
-    for future in done:
-        _finish(unrecorded.pop(future), future)
-
-
-def _job_close(job: BulkJob, unrecorded: dict[Future, AlbumAttempt]) -> None:
-    """Mark the job finished, after recording what became of the members it stopped early on."""
-    for future, attempt in unrecorded.items():
-        if future.cancelled():
-            album_record_fail(attempt.record, status=AlbumRecord.Status.FAILED, message=NOT_SENT)
-        else:
-            _finish(attempt, future)
+def _job_close(job: BulkJob) -> None:
     job.items.filter(record__isnull=True, error_message="").update(error_message=NOT_SENT)
     job.status, job.finished_at = BulkJob.Status.FINISHED, timezone.now()
     job.save(update_fields=["status", "finished_at"])

@@ -4,16 +4,18 @@ import threading
 import time
 import uuid
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 
 from albums import adultwork as aw
+from albums.crypto import secret_decrypt
 from albums.errors import PortalError
 from albums.models import AlbumRecord, BulkJob
 from albums.selectors import bulk_job_progress
 from albums.services import bulk
 from albums.services.bulk import bulk_job_create, bulk_job_retry, bulk_job_run
-from tests.factories import FIRST_GROUP_MEMBER_ID, roster
+from tests.factories import DEMO_GROUP_ID, DEMO_MANAGER_ID, FIRST_GROUP_MEMBER_ID, oauth_connection, roster
 
 pytestmark = pytest.mark.django_db
 
@@ -96,8 +98,6 @@ def test_the_same_submission_queues_one_job(manager, agency, standin, queue):
 
 
 def test_the_pin_travels_encrypted_and_reaches_every_member(manager, agency, standin, queue):
-    from decimal import Decimal
-
     job = queue(manager, agency, [300001, 300002], pin_number="q9Z4", pin_price=Decimal("1.573"))
     assert "q9Z4" not in job.pin_number_encrypted
     assert {(r["json"]["PinNumber"], r["body"].count("1.573")) for r in standin.requests(GROUP_CREATE)} == {("q9Z4", 1)}
@@ -335,3 +335,31 @@ def test_a_job_that_stops_early_records_what_was_sent_and_sends_nothing_more(
     [claimed_not_sent] = AlbumRecord.objects.filter(status=AlbumRecord.Status.FAILED)
     assert claimed_not_sent.error_message == bulk.NOT_SENT
     assert BulkJob.objects.get().status == BulkJob.Status.FINISHED
+
+
+def test_a_401_mid_job_refreshes_the_managers_token_once_and_sends_those_members_again(staff, standin, queue, settings):
+    settings.AW_BULK_CONCURRENCY = 3
+    agency = oauth_connection(standin, user_id=DEMO_MANAGER_ID, group_id=DEMO_GROUP_ID, group_name="Demo Agency", is_group_manager=True)
+    agency.staff.add(staff)
+    roster(agency, range(300001, 300007))
+    standin.expire(token=secret_decrypt(agency.access_token_encrypted))  # AdultWork forgot it early
+
+    job = queue(staff, agency, list(range(300001, 300007)))
+
+    assert set(outcomes(job).values()) == {"created"}
+    refreshes = [r for r in standin.requests("/oauth/token") if (r["form"] or {}).get("grant_type") == "refresh_token"]
+    assert len(refreshes) == 1
+    assert Counter(a["UserID"] for a in standin.albums() if a["UserID"] >= 300001) == Counter(range(300001, 300007))
+
+
+def test_a_401_for_a_pasted_token_fails_the_members_and_asks_the_manager_to_reconnect(manager, agency, standin, queue, settings):
+    settings.AW_BULK_CONCURRENCY = 1
+    standin.expire(token="demo-manager-token")
+
+    job = queue(manager, agency, [300001, 300002, 300003])
+
+    assert set(outcomes(job).values()) == {"failed"}
+    agency.refresh_from_db()
+    assert agency.status == agency.Status.NEEDS_RECONNECT
+    # The first two were claimed (and given the token) before the first 401 came back; the third never left.
+    assert len(standin.requests(GROUP_CREATE)) == 2
