@@ -119,6 +119,7 @@ class AlbumRecord(models.Model):
         related_name="retry",
         help_text="The attempt, confirmed absent, that this one sends again.",
     )
+
     # Audit of acting for a group member: the manager connection used (kept as acting_aw_user_id when
     # the connection goes), the member's nickname when sent, and the bulk job that sent it, if any.
     connection = models.ForeignKey(
