@@ -10,16 +10,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .crypto import SecretDecryptionError, secret_decrypt, secret_encrypt
 from .errors import PortalError
-from .forms import AccessTokenForm, AlbumForm
+from .forms import AccessTokenForm, AlbumForm, pin_generate
 from .models import AlbumRecord
-from .selectors import album_record_list
+from .selectors import album_record_list, album_record_pin
 from .services.albums import album_create, album_record_send_again
 from .services.clients import aw_login_configured
 from .services.connections import (
@@ -36,6 +37,9 @@ OAUTH_STATE_KEY = "aw_oauth_state"
 # A create form interrupted by an expired connection, kept (encrypted: it may hold a PIN) across
 # the round trip to AdultWork's login.
 PENDING_ALBUM_KEY = "aw_pending_album"
+# The record whose PIN its creator sees once, on the page the create form redirects to. Only the
+# record's id is kept: the PIN itself stays encrypted in the record.
+PIN_ONCE_KEY = "aw_pin_once"
 
 
 @login_required
@@ -152,10 +156,42 @@ def album_sync(request: HttpRequest) -> HttpResponse:
     return render(request, "albums/album_sync.html", {"result": result})
 
 
+def _album_detail_page(request: HttpRequest, record: AlbumRecord, *, pin: str = "", pin_once: bool = False) -> HttpResponse:
+    return render(request, "albums/album_detail.html", {"record": record, "pin": pin, "pin_once": pin_once})
+
+
+# Pages that may show a PIN are never cached, so that Back or a shared machine cannot bring one back.
+@never_cache
 @login_required
 def album_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record_or_404(request, pk)
-    return render(request, "albums/album_detail.html", {"record": record})
+    if record.has_pin and request.session.get(PIN_ONCE_KEY) == record.pk:
+        del request.session[PIN_ONCE_KEY]
+        return _album_detail_page(request, record, pin=album_record_pin(record=record), pin_once=True)
+    return _album_detail_page(request, record)
+
+
+@never_cache
+@login_required
+@require_POST
+def album_pin_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _record_or_404(request, pk)
+    if not record.has_pin:
+        raise Http404("This record has no PIN.")
+    return _album_detail_page(request, record, pin=album_record_pin(record=record))
+
+
+@never_cache
+@login_required
+@require_GET
+def pin_suggestion(request: HttpRequest) -> JsonResponse:
+    """A fresh PIN for the form's Generate PIN button."""
+    return JsonResponse({"pin": pin_generate()})
+
+
+def _album_form_page(request: HttpRequest, form: AlbumForm, **context) -> HttpResponse:
+    """The create form, with a freshly generated PIN suggested for browsers without JavaScript."""
+    return render(request, "albums/album_form.html", {"form": form, "pin_suggestion": pin_generate(), **context})
 
 
 @login_required
@@ -207,13 +243,14 @@ def _pending_pop(request: HttpRequest) -> dict | None:
         return None
 
 
+@never_cache
 @login_required
 def album_create_view(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         pending = _pending_pop(request)
         if pending:
             messages.info(request, "Here is the form you were sending before reconnecting. Check it and send it.")
-        return render(request, "albums/album_form.html", {"form": AlbumForm(initial=pending)})
+        return _album_form_page(request, AlbumForm(initial=pending))
     form = AlbumForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -232,12 +269,12 @@ def album_create_view(request: HttpRequest) -> HttpResponse:
             if error.code == PortalError.RECONNECT:
                 _pending_save(request, form)
             form.add_portal_error(error)
-            return render(
-                request,
-                "albums/album_form.html",
-                {"form": form, "failed_record": error.record, "reconnect": error.code == PortalError.RECONNECT},
+            return _album_form_page(
+                request, form, failed_record=error.record, reconnect=error.code == PortalError.RECONNECT
             )
         if record.status == AlbumRecord.Status.CREATED:
             messages.success(request, f"Album created on AdultWork with AlbumID {record.album_id}.")
+            if record.has_pin:
+                request.session[PIN_ONCE_KEY] = record.pk
         return redirect(record)
-    return render(request, "albums/album_form.html", {"form": form})
+    return _album_form_page(request, form)

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from albums.forms import AccessTokenForm, AlbumForm, utf16_length
+from albums.forms import PIN_ALPHABET, AccessTokenForm, AlbumForm, pin_generate, pin_guessable_reason, utf16_length
 
 
 def bound(**fields):
@@ -21,10 +21,10 @@ def bound(**fields):
         {"name": "😀" * 10},
         {"name": "Look", "description": "My new album!"},
         {"name": "Look", "pin_number": "aB3x", "pin_price": "1.573"},
-        {"name": "Look", "pin_number": "0000", "pin_price": "0.001"},
-        {"name": "Look", "pin_number": "ZZZZ", "pin_price": "999999999.999"},
-        {"name": "Look", "pin_number": "ZZZZ", "pin_price": "999999999.9990"},
-        {"name": "Look", "pin_number": "ZZZZ", "pin_price": "1e3"},
+        {"name": "Look", "pin_number": "8351", "pin_price": "0.001"},
+        {"name": "Look", "pin_number": "ZQWK", "pin_price": "999999999.999"},
+        {"name": "Look", "pin_number": "ZQWK", "pin_price": "999999999.9990"},
+        {"name": "Look", "pin_number": "ZQWK", "pin_price": "1e3"},
         {"name": "a\x01b\x1cc"},  # inner control characters are kept, as AdultWork keeps them
     ],
 )
@@ -42,15 +42,15 @@ REFUSED = [
     ({"name": "Look", "pin_number": "abcde", "pin_price": "1"}, "pin_number"),
     ({"name": "Look", "pin_number": "ab-1", "pin_price": "1"}, "pin_number"),
     ({"name": "Look", "pin_number": "äbcd", "pin_price": "1"}, "pin_number"),
-    ({"name": "Look", "pin_number": "abcd"}, "pin_price"),
+    ({"name": "Look", "pin_number": "aB3x"}, "pin_price"),
     ({"name": "Look", "pin_price": "2"}, "pin_number"),
-    ({"name": "Look", "pin_number": "abcd", "pin_price": "0"}, "pin_price"),
-    ({"name": "Look", "pin_number": "abcd", "pin_price": "-1"}, "pin_price"),
-    ({"name": "Look", "pin_number": "abcd", "pin_price": "0.0001"}, "pin_price"),
-    ({"name": "Look", "pin_number": "abcd", "pin_price": "NaN"}, "pin_price"),
-    ({"name": "Look", "pin_number": "abcd", "pin_price": "Infinity"}, "pin_price"),
-    ({"name": "Look", "pin_number": "abcd", "pin_price": "1000000000"}, "pin_price"),
-    ({"name": "Look", "pin_number": "abcd", "pin_price": "two"}, "pin_price"),
+    ({"name": "Look", "pin_number": "aB3x", "pin_price": "0"}, "pin_price"),
+    ({"name": "Look", "pin_number": "aB3x", "pin_price": "-1"}, "pin_price"),
+    ({"name": "Look", "pin_number": "aB3x", "pin_price": "0.0001"}, "pin_price"),
+    ({"name": "Look", "pin_number": "aB3x", "pin_price": "NaN"}, "pin_price"),
+    ({"name": "Look", "pin_number": "aB3x", "pin_price": "Infinity"}, "pin_price"),
+    ({"name": "Look", "pin_number": "aB3x", "pin_price": "1000000000"}, "pin_price"),
+    ({"name": "Look", "pin_number": "aB3x", "pin_price": "two"}, "pin_price"),
 ]
 
 
@@ -75,7 +75,7 @@ def test_text_is_sent_without_nul_characters_which_postgresql_cannot_store():
 
 @pytest.mark.parametrize(("typed", "sent"), [("1.5000", "1.5"), (" 2.50 ", "2.5"), ("1e3", "1E+3"), ("0.001", "0.001")])
 def test_a_price_is_sent_exactly_without_trailing_zeros(typed, sent):
-    form = bound(name="Look", pin_number="abcd", pin_price=typed)
+    form = bound(name="Look", pin_number="aB3x", pin_price=typed)
     assert form.is_valid(), form.errors
     assert str(form.cleaned_data["pin_price"]) == sent
 
