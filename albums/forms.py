@@ -149,6 +149,7 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
     name = ApiTextField(
         label="Name",
         validators=[validate_album_name_length],
+        error_messages={"required": "Enter a name for the album."},
         help_text="Required. At most 20 characters.",
         widget=forms.TextInput(attrs={"maxlength": NAME_MAX_LENGTH, "autocomplete": "off"}),
     )
