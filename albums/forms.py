@@ -38,7 +38,7 @@ PIN_PATTERN = r"\A[A-Za-z0-9]{4}\Z"
 # Generated PINs leave out characters that are easily misread or mistyped (0/O/o, 1/l/I): buyers
 # type them. 55 characters give 55**4, about 9 million, PINs.
 PIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
-# Choices that lists of the most used PINs start with and that no rule below already covers.
+# Near the top of published lists of the most used PINs, and not caught by a rule below.
 COMMON_PINS = frozenset({"1004", "1122", "2580", "asdf", "love", "pass", "qwer", "sexy", "test", "zxcv"})
 
 
