@@ -25,6 +25,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from decimal import Decimal
+from itertools import pairwise
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -102,7 +103,7 @@ def pin_guessable_reason(pin: str) -> str | None:
     1900 to 2099; and the few COMMON_PINS.
     """
     folded = pin.lower()
-    steps = {ord(after) - ord(before) for before, after in zip(folded, folded[1:])}
+    steps = {ord(after) - ord(before) for before, after in pairwise(folded)}
     if len(set(folded)) == 1:
         return "one character repeated"
     if (folded.isdigit() or folded.isalpha()) and steps in ({1}, {-1}):

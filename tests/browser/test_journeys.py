@@ -163,7 +163,7 @@ def test_each_error_is_shown_next_to_its_field(portal):
     expect(field(page, "PIN number").locator(".errorlist")).to_contain_text("This PIN is easy to guess (a straight run)")
     expect(page.get_by_label("Name")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_role("alert").get_by_role("link", name=re.compile("^PIN number:"))).to_be_visible()
-    expect(page.get_by_label("PIN number")).to_have_value("1234")  # the input is kept
+    expect(page.get_by_label("PIN number")).to_have_value("")  # a PIN is never sent back to the browser
     assert portal.standin.requests("createalbum") == []
 
 

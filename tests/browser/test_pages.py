@@ -15,16 +15,16 @@ from playwright.sync_api import Page, expect
 
 from albums.models import AlbumRecord, Connection
 from tests.browser.conftest import Portal
-from tests.support.browser import AxeReport
 from tests.factories import AlbumRecordFactory, ConnectionFactory, UserFactory
+from tests.support.browser import AxeReport
 
 pytestmark = pytest.mark.browser
 
 
 # What the pictures' history holds: (name, status, AlbumID, what went wrong).
 DEMO_HISTORY = [
-    ("Holiday 2026", AlbumRecord.Status.CREATED, 5000003, ""),
-    ("Studio set", AlbumRecord.Status.CREATED, 5000004, ""),
+    ("Holiday 2026", AlbumRecord.Status.CREATED, 4900001, ""),  # below the stand-in's AlbumIDs
+    ("Studio set", AlbumRecord.Status.CREATED, 4900002, ""),
     ("Beach day", AlbumRecord.Status.FAILED, None,
      "AdultWork is limiting requests right now. Nothing was created; try again in 12 seconds."),
     ("Night out", AlbumRecord.Status.UNKNOWN, None,
@@ -81,9 +81,28 @@ def record_with_new_pin(portal: Portal, phone: bool) -> Page:
     return page
 
 
-def record_failed(portal: Portal, phone: bool) -> Page:
-    record = AlbumRecord.objects.get(created_by=demo_user(), name="Beach day")
-    return signed_in(record.get_absolute_url())(portal, phone)
+def demo_record(name: str) -> Callable[[Portal, bool], Page]:
+    def open_page(portal: Portal, phone: bool) -> Page:
+        record = AlbumRecord.objects.get(created_by=demo_user(), name=name)
+        return signed_in(record.get_absolute_url())(portal, phone)
+
+    return open_page
+
+
+def refreshed_from_adultwork(portal: Portal, phone: bool) -> Page:
+    page = signed_in("/albums/sync/")(portal, phone)
+    page.get_by_role("button", name="Refresh from AdultWork").click()
+    expect(page.get_by_role("heading", name="Made outside the portal (1)")).to_be_visible()
+    return page
+
+
+def form_expired(portal: Portal, phone: bool) -> Page:
+    page = signed_in("/albums/new/")(portal, phone)
+    page.locator("[name=csrfmiddlewaretoken]").evaluate_all("inputs => inputs.forEach(i => { i.value = 'forged'; })")
+    page.get_by_label("Name").fill("Look")
+    page.get_by_role("button", name="Create album").click()
+    expect(page.get_by_role("heading", name="This form has expired")).to_be_visible()
+    return page
 
 
 def unified_login(portal: Portal, phone: bool) -> Page:
@@ -109,13 +128,17 @@ SCREENS = [
     Screen("create-album", "Create album", signed_in("/albums/new/"), screenshot=True, phone_screenshot=True),
     Screen("create-album-refused", "Create album, refused input", create_form_refused, screenshot=True),
     Screen("album-new-pin", "Album record, new PIN shown once", record_with_new_pin, screenshot=True, phone_screenshot=True),
-    Screen("album-failed", "Album record, failed attempt", record_failed),
+    Screen("album-failed", "Album record, failed attempt", demo_record("Beach day")),
+    Screen("album-unknown", "Album record, outcome unknown", demo_record("Night out")),
     Screen("history", "History", signed_in("/albums/"), screenshot=True),
+    Screen("refresh", "Refresh from AdultWork", signed_in("/albums/sync/")),
+    Screen("refresh-result", "Refresh from AdultWork, result", refreshed_from_adultwork, screenshot=True),
     Screen("connection", "Connection", signed_in("/connect/"), screenshot=True),
     Screen("connection-none", "Connection, not connected", signed_in("/connect/", connected=False)),
     Screen("unified-login", "Unified Login (stand-in)", unified_login, screenshot=True),
     Screen("login-problem", "Login answer refused", signed_in("/connect/callback/?state=forged&code=x")),
     Screen("not-found", "Page not found", signed_in("/albums/999999/")),
+    Screen("form-expired", "Form expired (CSRF)", form_expired),
 ]
 
 
