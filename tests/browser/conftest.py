@@ -47,7 +47,7 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def html_checker():
     checker = HtmlChecker()
     yield checker
