@@ -6,9 +6,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/awportal
 
-.PHONY: setup run test test-sqlite test-postgres check
+.PHONY: setup browser run test test-sqlite test-postgres check screenshots
 
-setup: $(VENV)/.installed .env
+setup: $(VENV)/.installed .env browser
+
+# Debian's chromium and a Java runtime for the browser tests (installed only when missing).
+browser:
+	scripts/install-chromium.sh
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +23,7 @@ $(VENV)/.installed: pyproject.toml
 .env: | $(VENV)/.installed
 	$(PY) scripts/make_env.py
 
-run: setup
+run: $(VENV)/.installed .env
 	scripts/run-dev.sh
 
 test: test-sqlite test-postgres check
@@ -29,6 +33,10 @@ test-sqlite: setup
 
 test-postgres: setup
 	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest
+
+# Retake the README's pictures (docs/screenshots) from the browser tests.
+screenshots: setup
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q -m browser tests/browser/test_pages.py
 
 # Lint; production settings must pass Django's deployment checklist; migrations must match the models.
 check: setup

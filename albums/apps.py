@@ -6,4 +6,4 @@ class AlbumsConfig(AppConfig):
     verbose_name = "AdultWork albums"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, signals  # noqa: F401  (registers the system checks and signal receivers)

@@ -13,13 +13,20 @@ the two agree by construction (tests/albums/test_form_mirrors_api.py checks it f
   (1.5000 is 1.5), exactly, never through a float; it is then at most 999999999.999, above 0.
 - A PIN number or price counts as given once something was entered, valid or not: the API asks for
   the other half of the pair as soon as one half is present.
+
+One rule is the portal's own and stricter than the API: CreateAlbum accepts any 4 letters or digits
+as a PinNumber, but its documentation says a PIN "should be impossible to guess", so the form also
+refuses the PINs anyone would try first. `pin_guessable_reason` is that whole rule (the form refuses
+a valid PIN exactly when it returns a reason), and `pin_generate` makes PINs that pass it.
 """
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal
+from itertools import pairwise
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,7 +36,13 @@ from .errors import PortalError
 from .models import Member
 
 NAME_MAX_LENGTH = 20
+PIN_LENGTH = 4
 PIN_PATTERN = r"\A[A-Za-z0-9]{4}\Z"
+# Generated PINs leave out characters that are easily misread or mistyped (0/O/o, 1/l/I): buyers
+# type them. 55 characters give 55**4, about 9 million, PINs.
+PIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+# Near the top of published lists of the most used PINs, and not caught by a rule below.
+COMMON_PINS = frozenset({"1004", "1122", "2580", "asdf", "love", "pass", "qwer", "sexy", "test", "zxcv"})
 
 
 def utf16_length(value: str) -> int:
@@ -84,6 +97,36 @@ class CreditsField(forms.DecimalField):
         return None if value is None else decimal_without_trailing_zeros(value)
 
 
+def pin_guessable_reason(pin: str) -> str | None:
+    """Why `pin` (4 letters or digits) is among the first anyone would try, or None when it is not.
+
+    Letters are compared without regard to case. Guessable are: one character repeated (0000, aaaa);
+    a straight run up or down (1234, 4321, abcd, DCBA); a pair repeated (1212, abab); a year from
+    1900 to 2099; and the few COMMON_PINS.
+    """
+    folded = pin.lower()
+    steps = {ord(after) - ord(before) for before, after in pairwise(folded)}
+    if len(set(folded)) == 1:
+        return "one character repeated"
+    if (folded.isdigit() or folded.isalpha()) and steps in ({1}, {-1}):
+        return "a straight run"
+    if folded[:2] == folded[2:]:
+        return "a pair repeated"
+    if folded.isdigit() and 1900 <= int(folded) <= 2099:
+        return "it looks like a year"
+    if folded in COMMON_PINS:
+        return "it is one of the most used PINs"
+    return None
+
+
+def pin_generate() -> str:
+    """A PIN drawn with `secrets` from PIN_ALPHABET that `pin_guessable_reason` accepts."""
+    while True:
+        pin = "".join(secrets.choice(PIN_ALPHABET) for _ in range(PIN_LENGTH))
+        if pin_guessable_reason(pin) is None:
+            return pin
+
+
 class PortalErrorFormMixin:
     """Shows a PortalError on the form: API field messages next to their fields, the rest on top."""
 
@@ -109,6 +152,7 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
     name = ApiTextField(
         label="Name",
         validators=[validate_album_name_length],
+        error_messages={"required": "Enter a name for the album."},
         help_text="Required. At most 20 characters.",
         widget=forms.TextInput(attrs={"maxlength": NAME_MAX_LENGTH, "autocomplete": "off"}),
     )
@@ -121,19 +165,35 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
         validators=[
             RegexValidator(PIN_PATTERN, message="A PIN number is exactly 4 letters or digits (A–Z, a–z, 0–9).")
         ],
-        help_text="Optional. 4 letters or digits that are hard to guess; buyers enter it to see the album. "
-        "The portal never shows it again: if the form comes back, type it again.",
-        widget=UnechoedTextInput(attrs={"maxlength": 4, "autocomplete": "off", "spellcheck": "false"}),
+        help_text="4 letters or digits, hard to guess. Buyers enter it to open the album. "
+        "The portal does not send it back to the browser: if the form comes back, type it again.",
+        widget=UnechoedTextInput(
+            attrs={"maxlength": PIN_LENGTH, "autocomplete": "off", "spellcheck": "false", "class": "input--short"}
+        ),
     )
     pin_price = CreditsField(
         label="PIN price",
         required=False,
         max_digits=12,
         decimal_places=3,
-        help_text="Optional. What buying access with the PIN costs, in AdultWork credits (e.g. 2.5).",
-        widget=forms.NumberInput(attrs={"step": "0.001", "min": "0.001", "inputmode": "decimal"}),
+        help_text=(
+            "In AdultWork credits, the site's own currency: what a buyer pays from their credit balance "
+            "to open the album with the PIN. Up to 3 decimal places, e.g. 2.5."
+        ),
+        widget=forms.NumberInput(attrs={"step": "0.001", "min": "0.001", "inputmode": "decimal", "class": "input--short"}),
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def clean_pin_number(self) -> str:
+        pin = self.cleaned_data["pin_number"]
+        reason = pin and pin_guessable_reason(pin)
+        if reason:
+            raise ValidationError(
+                "This PIN is easy to guess (%(reason)s). Use one nobody would try, such as %(suggestion)s.",
+                code="guessable",
+                params={"reason": reason, "suggestion": pin_generate()},
+            )
+        return pin
 
     def clean_pin_price(self) -> Decimal | None:
         price = self.cleaned_data.get("pin_price")

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 
+from .crypto import secret_decrypt
 from .models import AlbumRecord, BulkJob, BulkJobItem, Connection, Member
 
 
@@ -165,3 +166,8 @@ def bulk_job_progress(*, job: BulkJob) -> BulkJobProgress:
     outcomes = [BulkItemOutcome(item, _outcome(item, job)) for item in items]
     counts = Counter(outcome.outcome for outcome in outcomes)
     return BulkJobProgress(job=job, items=outcomes, counts={name: counts[name] for name in OUTCOMES})
+
+
+def album_record_pin(*, record: AlbumRecord) -> str:
+    """The record's PIN in clear, for showing to its owner on request; never log it."""
+    return secret_decrypt(record.pin_number_encrypted)

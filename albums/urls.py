@@ -10,8 +10,10 @@ urlpatterns = [
     path("connect/disconnect/", views.disconnect, name="disconnect"),
     path("albums/", views.album_list, name="album_list"),
     path("albums/new/", views.album_create_view, name="album_create"),
+    path("albums/new/pin/", views.pin_suggestion, name="pin_suggestion"),
     path("albums/sync/", views.album_sync, name="album_sync"),
     path("albums/<int:pk>/", views.album_detail, name="album_detail"),
+    path("albums/<int:pk>/pin/", views.album_pin_reveal, name="album_pin_reveal"),
     path("albums/<int:pk>/check/", views.album_check, name="album_check"),
     path("albums/<int:pk>/send-again/", views.album_send_again, name="album_send_again"),
     # Group managers and the agency staff they grant access to.

@@ -14,16 +14,26 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .crypto import SecretDecryptionError, secret_decrypt, secret_encrypt
 from .errors import PortalError
-from .forms import AccessTokenForm, AlbumForm, BulkJobForm, MemberAddForm, MemberAlbumForm, MemberSearchForm
+from .forms import (
+    AccessTokenForm,
+    AlbumForm,
+    BulkJobForm,
+    MemberAddForm,
+    MemberAlbumForm,
+    MemberSearchForm,
+    pin_generate,
+)
 from .models import AlbumRecord, BulkJob, Connection, Member
 from .selectors import (
     agency_connection_get,
     agency_connections_for,
     album_record_list,
+    album_record_pin,
     bulk_job_get,
     bulk_job_list,
     bulk_job_progress,
@@ -51,6 +61,9 @@ OAUTH_STATE_KEY = "aw_oauth_state"
 # A create form interrupted by an expired connection, kept (encrypted: it may hold a PIN) across
 # the round trip to AdultWork's login.
 PENDING_ALBUM_KEY = "aw_pending_album"
+# The record whose PIN its creator sees once, on the page the create form redirects to. Only the
+# record's id is kept: the PIN itself stays encrypted in the record.
+PIN_ONCE_KEY = "aw_pin_once"
 
 
 @login_required
@@ -167,10 +180,43 @@ def album_sync(request: HttpRequest) -> HttpResponse:
     return render(request, "albums/album_sync.html", {"result": result})
 
 
+def _album_detail_page(request: HttpRequest, record: AlbumRecord, *, pin: str = "", pin_once: bool = False) -> HttpResponse:
+    return render(request, "albums/album_detail.html", {"record": record, "pin": pin, "pin_once": pin_once})
+
+
+# Pages that may show a PIN are never cached, so that Back or a shared machine cannot bring one back.
+@never_cache
 @login_required
 def album_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record_or_404(request, pk)
-    return render(request, "albums/album_detail.html", {"record": record})
+    if record.has_pin and request.session.get(PIN_ONCE_KEY) == record.pk:
+        del request.session[PIN_ONCE_KEY]
+        return _album_detail_page(request, record, pin=album_record_pin(record=record), pin_once=True)
+    return _album_detail_page(request, record)
+
+
+@never_cache
+@login_required
+@require_POST
+def album_pin_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _record_or_404(request, pk)
+    # Agency staff may see each other's records, but a PIN only ever to the one who set it.
+    if not record.has_pin or record.created_by_id != request.user.pk:
+        raise Http404("No PIN of yours on this record.")
+    return _album_detail_page(request, record, pin=album_record_pin(record=record))
+
+
+@never_cache
+@login_required
+@require_GET
+def pin_suggestion(request: HttpRequest) -> JsonResponse:
+    """A fresh PIN for the form's Generate PIN button."""
+    return JsonResponse({"pin": pin_generate()})
+
+
+def _album_form_page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """A create form, with a freshly generated PIN suggested for browsers without JavaScript."""
+    return render(request, template, {"pin_suggestion": pin_generate(), **context})
 
 
 @login_required
@@ -238,7 +284,7 @@ def _album_create_page(
     """
     context = context or {}
     if request.method != "POST":
-        return render(request, template, {"form": make_form(None, initial=initial), **context})
+        return _album_form_page(request, template, {"form": make_form(None, initial=initial), **context})
     form = make_form(request.POST)
     if form.is_valid():
         try:
@@ -250,15 +296,18 @@ def _album_create_page(
             if reconnect and keep_for_reconnect:
                 _pending_save(request, form)
             form.add_portal_error(error)
-            return render(
+            return _album_form_page(
                 request, template, {"form": form, "failed_record": error.record, "reconnect": reconnect, **context}
             )
         if record.status == AlbumRecord.Status.CREATED:
             messages.success(request, f"Album created on AdultWork with AlbumID {record.album_id}.")
+            if record.has_pin:
+                request.session[PIN_ONCE_KEY] = record.pk
         return redirect(record)
-    return render(request, template, {"form": form, **context})
+    return _album_form_page(request, template, {"form": form, **context})
 
 
+@never_cache
 @login_required
 def album_create_view(request: HttpRequest) -> HttpResponse:
     pending = _pending_pop(request) if request.method != "POST" else None
@@ -298,6 +347,7 @@ def _search(request: HttpRequest) -> MemberSearchForm:
     return search
 
 
+@never_cache
 @login_required
 def member_album_create_view(request: HttpRequest) -> HttpResponse:
     _agency_connections(request)
@@ -424,7 +474,7 @@ def bulk_job_create_view(request: HttpRequest) -> HttpResponse:
         else:
             return redirect(job)
     context = {"form": form, "search": search, "agency": connection, "agencies": connections, "member_count": member_count}
-    return render(request, "albums/bulk_job_form.html", context)
+    return _album_form_page(request, "albums/bulk_job_form.html", context)
 
 
 @login_required

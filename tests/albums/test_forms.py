@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from albums.forms import AccessTokenForm, AlbumForm, utf16_length
+from albums.forms import PIN_ALPHABET, AccessTokenForm, AlbumForm, pin_generate, pin_guessable_reason, utf16_length
 
 
 def bound(**fields):
@@ -21,10 +21,10 @@ def bound(**fields):
         {"name": "😀" * 10},
         {"name": "Look", "description": "My new album!"},
         {"name": "Look", "pin_number": "aB3x", "pin_price": "1.573"},
-        {"name": "Look", "pin_number": "0000", "pin_price": "0.001"},
-        {"name": "Look", "pin_number": "ZZZZ", "pin_price": "999999999.999"},
-        {"name": "Look", "pin_number": "ZZZZ", "pin_price": "999999999.9990"},
-        {"name": "Look", "pin_number": "ZZZZ", "pin_price": "1e3"},
+        {"name": "Look", "pin_number": "8351", "pin_price": "0.001"},
+        {"name": "Look", "pin_number": "ZQWK", "pin_price": "999999999.999"},
+        {"name": "Look", "pin_number": "ZQWK", "pin_price": "999999999.9990"},
+        {"name": "Look", "pin_number": "ZQWK", "pin_price": "1e3"},
         {"name": "a\x01b\x1cc"},  # inner control characters are kept, as AdultWork keeps them
     ],
 )
@@ -42,15 +42,15 @@ REFUSED = [
     ({"name": "Look", "pin_number": "abcde", "pin_price": "1"}, "pin_number"),
     ({"name": "Look", "pin_number": "ab-1", "pin_price": "1"}, "pin_number"),
     ({"name": "Look", "pin_number": "äbcd", "pin_price": "1"}, "pin_number"),
-    ({"name": "Look", "pin_number": "abcd"}, "pin_price"),
+    ({"name": "Look", "pin_number": "aB3x"}, "pin_price"),
     ({"name": "Look", "pin_price": "2"}, "pin_number"),
-    ({"name": "Look", "pin_number": "abcd", "pin_price": "0"}, "pin_price"),
-    ({"name": "Look", "pin_number": "abcd", "pin_price": "-1"}, "pin_price"),
-    ({"name": "Look", "pin_number": "abcd", "pin_price": "0.0001"}, "pin_price"),
-    ({"name": "Look", "pin_number": "abcd", "pin_price": "NaN"}, "pin_price"),
-    ({"name": "Look", "pin_number": "abcd", "pin_price": "Infinity"}, "pin_price"),
-    ({"name": "Look", "pin_number": "abcd", "pin_price": "1000000000"}, "pin_price"),
-    ({"name": "Look", "pin_number": "abcd", "pin_price": "two"}, "pin_price"),
+    ({"name": "Look", "pin_number": "aB3x", "pin_price": "0"}, "pin_price"),
+    ({"name": "Look", "pin_number": "aB3x", "pin_price": "-1"}, "pin_price"),
+    ({"name": "Look", "pin_number": "aB3x", "pin_price": "0.0001"}, "pin_price"),
+    ({"name": "Look", "pin_number": "aB3x", "pin_price": "NaN"}, "pin_price"),
+    ({"name": "Look", "pin_number": "aB3x", "pin_price": "Infinity"}, "pin_price"),
+    ({"name": "Look", "pin_number": "aB3x", "pin_price": "1000000000"}, "pin_price"),
+    ({"name": "Look", "pin_number": "aB3x", "pin_price": "two"}, "pin_price"),
 ]
 
 
@@ -75,7 +75,7 @@ def test_text_is_sent_without_nul_characters_which_postgresql_cannot_store():
 
 @pytest.mark.parametrize(("typed", "sent"), [("1.5000", "1.5"), (" 2.50 ", "2.5"), ("1e3", "1E+3"), ("0.001", "0.001")])
 def test_a_price_is_sent_exactly_without_trailing_zeros(typed, sent):
-    form = bound(name="Look", pin_number="abcd", pin_price=typed)
+    form = bound(name="Look", pin_number="aB3x", pin_price=typed)
     assert form.is_valid(), form.errors
     assert str(form.cleaned_data["pin_price"]) == sent
 
@@ -108,3 +108,59 @@ def test_an_access_token_in_bearer_syntax_is_accepted(token):
 @pytest.mark.parametrize("token", ["two words", "line\nbreak", "tök", "emoji😀", "x@evil.example", "a=b", "x" * 4001])
 def test_an_access_token_that_could_not_travel_in_a_header_is_refused(token):
     assert "access_token" in AccessTokenForm({"access_token": token}).errors
+    assert utf16_length("a😀") == 3
+
+
+@pytest.mark.parametrize(
+    ("pin", "reason"),
+    [
+        ("0000", "one character repeated"),
+        ("aaaa", "one character repeated"),
+        ("AaAa", "one character repeated"),
+        ("1234", "a straight run"),
+        ("4321", "a straight run"),
+        ("0123", "a straight run"),
+        ("abcd", "a straight run"),
+        ("DCBA", "a straight run"),
+        ("wXyZ", "a straight run"),
+        ("1212", "a pair repeated"),
+        ("abAB", "a pair repeated"),
+        ("6969", "a pair repeated"),
+        ("1900", "it looks like a year"),
+        ("2026", "it looks like a year"),
+        ("2099", "it looks like a year"),
+        ("1122", "it is one of the most used PINs"),
+        ("QWER", "it is one of the most used PINs"),
+    ],
+)
+def test_guessable_pins_are_refused_though_the_api_would_take_them(pin, reason):
+    assert pin_guessable_reason(pin) == reason
+    form = bound(name="Look", pin_number=pin, pin_price="2")
+    assert not form.is_valid()
+    [message] = form.errors["pin_number"]
+    assert f"easy to guess ({reason})" in message
+
+
+@pytest.mark.parametrize("pin", ["aB3x", "7391", "1899", "2100", "abce", "1235", "a1b2", "9a8b", "zyxa", "Kq7m"])
+def test_pins_off_those_patterns_are_not_guessable(pin):
+    assert pin_guessable_reason(pin) is None
+
+
+def test_the_refusal_suggests_a_generated_pin():
+    form = bound(name="Look", pin_number="1234", pin_price="2")
+    form.is_valid()
+    suggestion = form.errors["pin_number"][0].rsplit(" ", 1)[1].rstrip(".")
+    assert pin_guessable_reason(suggestion) is None and set(suggestion) <= set(PIN_ALPHABET)
+    assert bound(name="Look", pin_number=suggestion, pin_price="2").is_valid()
+
+
+def test_generated_pins_are_valid_unguessable_and_varied():
+    pins = [pin_generate() for _ in range(500)]
+    assert all(bound(name="Look", pin_number=pin, pin_price="1").is_valid() for pin in pins[:50])
+    assert all(len(pin) == 4 and set(pin) <= set(PIN_ALPHABET) and pin_guessable_reason(pin) is None for pin in pins)
+    assert len(set(pins)) > 490  # 55**4 PINs: repeats among 500 are rare
+    assert set("".join(pins)) == set(PIN_ALPHABET)  # every character gets drawn
+
+
+def test_generated_pins_leave_out_characters_that_are_easily_misread():
+    assert not set("0O1lI") & set(PIN_ALPHABET)

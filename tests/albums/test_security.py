@@ -20,7 +20,12 @@ CREATE = "CreateAlbum"
 
 # Every URL of the portal's own pages, by what it shows or changes. A new URL fails
 # test_every_portal_url_is_in_the_access_table until it is added here.
-OBJECT_URLS = {"album_detail": "GET", "album_check": "POST", "album_send_again": "POST"}  # one record: owner only
+OBJECT_URLS = {  # one record: owner only
+    "album_detail": "GET",
+    "album_pin_reveal": "POST",
+    "album_check": "POST",
+    "album_send_again": "POST",
+}
 OWN_URLS = {  # the signed-in user's own things, never anyone else's
     "dashboard": "GET",
     "connect": "POST",
@@ -29,6 +34,7 @@ OWN_URLS = {  # the signed-in user's own things, never anyone else's
     "disconnect": "POST",
     "album_list": "GET",
     "album_create": "POST",
+    "pin_suggestion": "GET",
     "album_sync": "POST",
 }
 # Acting for group members: only for users with an agency connection; "not found" for everyone else.
@@ -283,7 +289,9 @@ def test_tokens_pins_and_the_api_key_never_reach_pages_or_logs(client, standin, 
     client.force_login(user)
     seen = [client.post(reverse("connect"), {"access_token": refused_token})]
     seen.append(client.post(reverse("connect"), {"access_token": token}, follow=True))
-    seen.append(client.post(NEW, {"submission_key": str(uuid.uuid4()), "name": "Paid", "pin_number": pins[0], "pin_price": "2"}, follow=True))
+    seen.append(client.post(NEW, {"submission_key": str(uuid.uuid4()), "name": "Paid", "pin_number": pins[0], "pin_price": "2"}))
+    shown_once = client.get(seen[-1]["Location"])  # the one page meant to show a new PIN: to its creator, uncached
+    assert pins[0] in shown_once.content.decode() and "no-store" in shown_once["Cache-Control"]
     standin.fault("error", status=500, match=CREATE, times=1)
     seen.append(client.post(NEW, {"submission_key": str(uuid.uuid4()), "name": "Unknown", "pin_number": pins[1], "pin_price": "3"}))
     seen.append(client.post(NEW, {"submission_key": str(uuid.uuid4()), "name": "Half", "pin_number": "Xy9Z"}))  # refused by the form

@@ -4,9 +4,10 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from albums.forms import AlbumForm
+from albums.forms import AlbumForm, pin_guessable_reason
 from albums.models import AlbumRecord, Connection
 from tests.albums.test_forms import REFUSED
 from tests.factories import AlbumRecordFactory, ConnectionFactory, UserFactory
@@ -38,6 +39,12 @@ def test_sign_in_page_signs_in(client):
     UserFactory(username="ann")
     response = client.post(reverse("login"), {"username": "ann", "password": "portal-password-1"})
     assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    assert "Signed in as ann." in client.get(response["Location"]).content.decode()
+
+
+def test_signing_out_says_so(signed_in):
+    response = signed_in.post(reverse("logout"), follow=True)
+    assert "Signed out." in response.content.decode()
 
 
 def test_creating_an_album_lands_on_the_record_showing_its_album_id(signed_in, standin):
@@ -260,10 +267,68 @@ def test_names_render_escaped(signed_in):
         assert "<script>x</script>" not in page and "&lt;script&gt;" in page
 
 
-def test_the_pin_is_never_rendered(signed_in, standin):
+def test_the_pin_is_shown_once_after_creating_and_then_only_on_request(signed_in, standin):
+    created = post_album(signed_in, pin_number="q9Z4", pin_price="2")
+    record = AlbumRecord.objects.get()
+
+    first = signed_in.get(created["Location"])
+    again = signed_in.get(created["Location"])
+    shown = signed_in.post(reverse("album_pin_reveal", args=[record.pk]))
+
+    assert '<code class="pin" id="album-pin">q9Z4</code>' in first.content.decode()
+    assert "q9Z4" not in again.content.decode() and "Show PIN" in again.content.decode()
+    assert shown.status_code == 200 and '<code class="pin" id="album-pin">q9Z4</code>' in shown.content.decode()
+    for response in (first, again, shown):
+        assert "no-store" in response["Cache-Control"]
+
+
+def test_the_session_holds_no_pin_only_which_record_to_show_once(signed_in, standin):
+    post_album(signed_in, pin_number="q9Z4", pin_price="2")
+    session = signed_in.session
+    assert "q9Z4" not in repr(dict(session.items()))
+    assert session["aw_pin_once"] == AlbumRecord.objects.get().pk
+
+
+def test_an_album_without_a_pin_offers_no_pin_to_show(signed_in, standin):
+    created = post_album(signed_in)
+    page = signed_in.get(created["Location"]).content.decode()
+    record = AlbumRecord.objects.get()
+    assert 'id="album-pin"' not in page and "Show PIN" not in page
+    assert signed_in.post(reverse("album_pin_reveal", args=[record.pk])).status_code == 404
+
+
+def test_only_the_owner_can_show_a_pin_and_only_by_posting(signed_in, standin):
     post_album(signed_in, pin_number="q9Z4", pin_price="2")
     record = AlbumRecord.objects.get()
-    assert "q9Z4" not in signed_in.get(record.get_absolute_url()).content.decode()
+    reveal = reverse("album_pin_reveal", args=[record.pk])
+    someone_else = Client()
+    someone_else.force_login(UserFactory())
+
+    assert someone_else.post(reveal).status_code == 404
+    assert signed_in.get(reveal).status_code == 405
+
+
+def test_a_guessable_pin_is_refused_with_a_suggestion_and_nothing_is_sent(signed_in, standin):
+    page = post_album(signed_in, pin_number="1234", pin_price="2").content.decode()
+
+    assert "This PIN is easy to guess (a straight run)" in page
+    assert 'id="id_pin_number_error"' in page and 'aria-describedby="id_pin_number_helptext id_pin_number_error"' in page
+    assert standin.requests("createalbum") == []
+
+
+def test_the_form_suggests_a_generated_pin_for_browsers_without_javascript(signed_in):
+    pages = [signed_in.get(NEW).content.decode() for _ in range(2)]
+    suggestions = [re.search(r'<strong class="pin">(\w{4})</strong>', page).group(1) for page in pages]
+    assert suggestions[0] != suggestions[1]
+    assert all(pin_guessable_reason(pin) is None for pin in suggestions)
+
+
+def test_the_generate_pin_endpoint_answers_fresh_pins_uncached(signed_in):
+    answers = [signed_in.get(reverse("pin_suggestion")) for _ in range(2)]
+    pins = [answer.json()["pin"] for answer in answers]
+    assert pins[0] != pins[1] and all(pin_guessable_reason(pin) is None for pin in pins)
+    assert "no-store" in answers[0]["Cache-Control"]
+    assert Client().get(reverse("pin_suggestion")).status_code == 302  # signed out: to the sign-in page
 
 
 def test_connecting_with_an_access_token(client, user, standin):

@@ -1,0 +1,138 @@
+"""Browser tests: Debian's chromium, driven by Playwright, against a live portal wired to the stand-in.
+
+One browser for the whole run and a fresh context (cookies, storage) per page a test opens. Each test
+gets `portal`, which opens pages (signed in or not, desktop or phone, JavaScript on or off), checks a
+page (axe-core, the Nu HTML checker) and saves screenshots. A test fails when any page it opened logged
+a JavaScript error or a Content Security Policy violation.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, sync_playwright
+
+from tests.support.browser import DESKTOP, FAILING_IMPACTS, PHONE, AxeReport, HtmlChecker, chromium_launch
+from tests.support.standin import ROOT, StandIn
+
+# Where screenshots go: var/ (ignored by git) unless `make screenshots` points this at docs/screenshots.
+SCREENSHOTS_DIR = Path(os.environ.get("SCREENSHOTS_DIR") or ROOT / "var" / "screenshots")
+_axe_report = AxeReport()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _axe_report.pages:
+        terminalreporter.section("axe-core, per page (fails on: " + ", ".join(FAILING_IMPACTS) + ")")
+        for line in _axe_report.summary_lines():
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="package")
+def chromium():
+    """One browser for the browser suite, closed when the suite is done.
+
+    Playwright's sync API keeps an asyncio loop running in this thread meanwhile, so Django would
+    refuse the ORM calls tests make to set up data; they are plain synchronous calls all the same.
+    The package scope keeps that allowance away from the other suites.
+    """
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = chromium_launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="package")
+def html_checker():
+    checker = HtmlChecker()
+    yield checker
+    checker.stop()
+
+
+class Portal:
+    """The live portal as a browser sees it."""
+
+    def __init__(self, *, url: str, standin: StandIn, browser: Browser, html_checker: HtmlChecker) -> None:
+        self.url = url
+        self.standin = standin
+        self._browser = browser
+        self._html_checker = html_checker
+        self._contexts: list[BrowserContext] = []
+        self._documents: dict[Page, Response] = {}
+        self.problems: list[str] = []
+
+    def page(self, *, user=None, phone: bool = False, **context_options) -> Page:
+        """A page in a new browser context, signed in as `user` when given.
+
+        `context_options` go to Playwright's new_context: java_script_enabled=False, bypass_csp=True,
+        permissions=[...].
+        """
+        context = self._browser.new_context(base_url=self.url, **(PHONE if phone else DESKTOP), **context_options)
+        self._contexts.append(context)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+            context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": self.url}])
+        page = context.new_page()
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(str(error)))
+        page.on("response", lambda response: self._response(page, response))
+        return page
+
+    def _console(self, message: ConsoleMessage) -> None:
+        # Failed loads are judged in _response, which knows the URL (a 400 page can be the point of a test).
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.problems.append(message.text)
+
+    def _response(self, page: Page, response: Response) -> None:
+        if response.request.resource_type == "document":
+            if response.frame == page.main_frame:
+                self._documents[page] = response
+        elif response.status >= 400 and not response.url.endswith("/favicon.ico"):  # the stand-in has none
+            self.problems.append(f"{response.status} for {response.url}")
+
+    def check(self, page: Page, name: str) -> None:
+        """No serious or critical axe-core violation on the page as it is now, and its HTML is valid."""
+        by_impact = _axe_report.check(page, name)
+        failing = {impact: by_impact[impact] for impact in FAILING_IMPACTS if impact in by_impact}
+        assert not failing, f"axe-core on {name}: {failing}"
+        errors = self._html_checker.errors(self._documents[page].text())
+        assert not errors, f"HTML of {name}: {errors}"
+
+    def screenshot(self, page: Page, name: str, *, full_page: bool = True) -> Path:
+        """Save the page as `name`.png in SCREENSHOTS_DIR, whole or (full_page=False) what fits the window."""
+        SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS_DIR / f"{name}.png"
+        page.screenshot(path=path, full_page=full_page, animations="disabled", caret="hide")
+        return path
+
+    def close(self) -> None:
+        for context in self._contexts:
+            context.close()
+
+
+@pytest.fixture
+def portal(live_server, standin, settings, chromium, html_checker):
+    """The live portal, pointed at the stand-in, whose Unified Login knows the portal's callback."""
+    settings.AW_API_BASE_URL = standin.url
+    settings.AW_OAUTH_BASE_URL = standin.url
+    # Chromium holds form-action to redirects too: the Connect button's redirect must be allowed to go
+    # to this run's stand-in, as production allows AW_OAUTH_BASE_URL.
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"] = ["'self'", standin.url]
+    settings.CONTENT_SECURITY_POLICY = policy
+    standin.register_client(
+        client_id=settings.AW_CLIENT_ID,
+        client_secret=settings.AW_CLIENT_SECRET,
+        redirect_uris=[f"{live_server.url}/connect/callback/"],
+    )
+    driver = Portal(url=live_server.url, standin=standin, browser=chromium, html_checker=html_checker)
+    yield driver
+    driver.close()
+    assert not driver.problems, f"the pages logged errors: {driver.problems}"
