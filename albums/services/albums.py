@@ -258,8 +258,6 @@ def album_record_send_again(*, user: AbstractBaseUser, record: AlbumRecord) -> A
         if record.next_attempt is not None:
             return record.next_attempt
         raise PortalError("Only an attempt that AdultWork is known never to have received can be sent again.")
-    if record.aw_user_id != record.acting_aw_user_id:
-        raise PortalError("Sending an attempt for a group member again is not possible from this page.")
     try:
         pin_number = secret_decrypt(record.pin_number_encrypted) if record.has_pin else ""
     except SecretDecryptionError:
@@ -267,6 +265,7 @@ def album_record_send_again(*, user: AbstractBaseUser, record: AlbumRecord) -> A
     record_connection(user=user, record=record, to="send it again")
     return album_create(
         user=user,
+        member_user_id=record.aw_user_id if record.for_member else None,
         name=record.name,
         description=record.description,
         pin_number=pin_number,

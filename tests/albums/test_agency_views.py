@@ -71,6 +71,20 @@ def test_a_manager_creates_for_a_member_and_lands_on_the_record(client, manager,
     assert "300004 (member004)" in page and "group manager of Demo Agency" in page
 
 
+def test_staff_see_a_colleagues_member_record_but_never_its_pin(client, manager, staff, standin):
+    as_user(client, manager)
+    post_for_member(client, 300004, pin_number="q9Z4", pin_price="2")
+    record = AlbumRecord.objects.get()
+
+    as_user(client, staff)
+    page = client.get(record.get_absolute_url()).content.decode()
+
+    assert "For you" in page and "Set (hidden)" in page and "Show PIN" not in page
+    assert client.post(reverse("album_pin_reveal", args=[record.pk])).status_code == 404
+    as_user(client, manager)
+    assert "q9Z4" in client.post(reverse("album_pin_reveal", args=[record.pk])).content.decode()
+
+
 def test_a_member_outside_the_group_is_refused_and_nothing_is_sent(client, manager, standin):
     as_user(client, manager)
     response = post_for_member(client, 400001)

@@ -248,3 +248,20 @@ def test_two_checks_cannot_settle_two_records_with_one_album(connected_user, sta
     statuses = sorted(AlbumRecord.objects.values_list("status", flat=True))
     assert statuses == [AlbumRecord.Status.CREATED, AlbumRecord.Status.UNKNOWN]
 
+
+
+def test_a_member_attempt_proven_absent_is_sent_again_for_that_member_by_granted_staff(staff, standin):
+    standin.fault("error", status=500, match=CREATE, times=1)
+    with pytest.raises(PortalError):
+        album_create(user=staff, member_user_id=300003, name="For member", submission_key=uuid.uuid4())
+    record = settled_long_ago(AlbumRecord.objects.get())
+    album_record_check(user=staff, record=record)
+    record.refresh_from_db()
+
+    again = album_record_send_again(user=staff, record=record)
+
+    assert again.status == AlbumRecord.Status.CREATED and again.retry_of == record
+    assert (again.aw_user_id, again.acting_aw_user_id, again.for_member) == (300003, 200001, True)
+    sent = standin.requests(CREATE)[-1]
+    assert sent["path"].lower() == "/v1/groups/pictures/createalbum" and sent["json"]["UserID"] == 300003
+    assert sent["headers"]["Authorization"] == "bearer demo-manager-token"
