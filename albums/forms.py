@@ -24,16 +24,20 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from itertools import pairwise
 
 from django import forms
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import QueryDict
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from .errors import PortalError
-from .models import Member
+from .models import AlbumRecord, Member
+from .pagination import Cursor
+from .selectors import AlbumRecordFilters
 
 NAME_MAX_LENGTH = 20
 PIN_LENGTH = 4
@@ -290,3 +294,68 @@ class MemberAddForm(PortalErrorFormMixin, forms.Form):
 
 class MemberSearchForm(forms.Form):
     q = forms.CharField(label="Find a member", required=False, help_text="Part of a nickname, or the start of a UserID.")
+
+
+class HistoryFilterForm(forms.Form):
+    """The history's filters, read from the query string so that every view of it has a URL to share."""
+
+    SORT_NEWEST = "newest"
+    SORT_OLDEST = "oldest"
+
+    name = forms.CharField(label="Album name contains", required=False, max_length=200)
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *AlbumRecord.Status.choices]
+    )
+    member = forms.IntegerField(
+        label="Member (AdultWork UserID)", required=False, min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+    sent_by = forms.TypedChoiceField(label="Sent by", required=False, coerce=int, empty_value=None)
+    created_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    created_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(
+        label="Order",
+        required=False,
+        choices=[(SORT_NEWEST, "Newest first"), (SORT_OLDEST, "Oldest first")],
+    )
+    # Where a page starts or ends (see albums.pagination); not shown as fields.
+    after = forms.CharField(required=False, widget=forms.HiddenInput)
+    before = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data: QueryDict, *, senders: Sequence[AbstractBaseUser]) -> None:
+        super().__init__(data)
+        self.fields["sent_by"].choices = [("", "Anyone"), *((sender.pk, sender.get_username()) for sender in senders)]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("created_from"), cleaned.get("created_to")
+        if start and end and end < start:
+            self.add_error("created_to", "Choose a day on or after the From day.")
+        return cleaned
+
+    def filters(self) -> AlbumRecordFilters:
+        """The filters that were given and valid; a refused one narrows nothing."""
+        self.is_valid()
+        data = self.cleaned_data
+        return AlbumRecordFilters(
+            status=data.get("status", ""),
+            member_id=data.get("member"),
+            sent_by_id=data.get("sent_by"),
+            created_from=data.get("created_from"),
+            created_to=data.get("created_to"),
+            name=data.get("name", ""),
+            oldest_first=data.get("sort") == self.SORT_OLDEST,
+        )
+
+    def cursors(self) -> tuple[Cursor | None, Cursor | None]:
+        """The page asked for: (after, before)."""
+        self.is_valid()
+        return Cursor.decode(self.cleaned_data.get("after", "")), Cursor.decode(self.cleaned_data.get("before", ""))
+
+    def query_string(self, **changes: str) -> str:
+        """This view's query string, without page position, with `changes` applied."""
+        data = self.data.copy()
+        for name in ("after", "before"):
+            data.pop(name, None)
+        for name, value in changes.items():
+            data[name] = value
+        return data.urlencode()

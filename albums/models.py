@@ -151,11 +151,15 @@ class AlbumRecord(models.Model):
                 name="albumrecord_unique_album",
             ),
         ]
+        # Each history filter seeks along one of these in date order (see albums.pagination), so a
+        # page reads one page of index entries at any history size.
         indexes = [
             models.Index(fields=["created_by", "-created_at", "-id"], name="albumrecord_user_recent"),
             # An agency's history, and its history for one member.
             models.Index(fields=["connection", "-created_at", "-id"], name="albumrecord_connection_recent"),
             models.Index(fields=["aw_user_id", "-created_at", "-id"], name="albumrecord_member_recent"),
+            models.Index(fields=["created_by", "status", "-created_at", "-id"], name="albumrecord_user_status"),
+            models.Index(fields=["created_by", "aw_user_id", "-created_at", "-id"], name="albumrecord_user_member"),
         ]
 
     def __str__(self) -> str:

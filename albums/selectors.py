@@ -3,25 +3,120 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, CharField, ExpressionWrapper, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from .crypto import secret_decrypt
 from .models import AlbumRecord, BulkJob, BulkJobItem, Connection, Member
+from .pagination import Cursor, SeekPage, SeekPaginator
+
+HISTORY_PAGE_SIZE = 50
+HISTORY_COUNT_CAP = 1000
+# What a history row shows; the rest (descriptions, answers) stays in the database.
+HISTORY_LIST_FIELDS = ("id", "created_at", "name", "aw_user_id", "status", "album_id")
 
 
 def connection_get(*, user: AbstractBaseUser) -> Connection | None:
     return Connection.objects.filter(user=user).first()
 
 
-def album_record_list(*, user: AbstractBaseUser) -> QuerySet[AlbumRecord]:
-    """The user's own records, and those sent for members through agency connections they may use;
-    newest first."""
+@dataclass(frozen=True)
+class AlbumRecordFilters:
+    """What the history is narrowed to. Dates are whole days in the portal's time zone, both included."""
+
+    status: str = ""
+    member_id: int | None = None
+    sent_by_id: int | None = None
+    created_from: date | None = None
+    created_to: date | None = None
+    name: str = ""
+    oldest_first: bool = False
+
+    @property
+    def narrows(self) -> bool:
+        """Whether any filter leaves records out (the order does not)."""
+        return replace(self, oldest_first=False) != AlbumRecordFilters()
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def album_record_visible(*, user: AbstractBaseUser) -> QuerySet[AlbumRecord]:
+    """Every record `user` may see, the one place that decides it: their own, and those sent for
+    members through agency connections they may use."""
     made_for_their_agencies = Q(for_member=True, connection__in=agency_connections_for(user=user))
-    return AlbumRecord.objects.filter(Q(created_by=user) | made_for_their_agencies).order_by("-created_at", "-id")
+    return AlbumRecord.objects.filter(Q(created_by=user) | made_for_their_agencies)
+
+
+def album_record_senders(*, user: AbstractBaseUser) -> QuerySet[AbstractBaseUser]:
+    """The portal users whose records `user` may see, for choosing among them: themselves, and whoever
+    may use the same agency connections (their owners and staff)."""
+    connections = agency_connections_for(user=user)
+    return (
+        get_user_model()
+        .objects.filter(Q(pk=user.pk) | Q(aw_connection__in=connections) | Q(agency_connections__in=connections))
+        .distinct()
+        .order_by("username")
+    )
+
+
+def album_record_list(
+    *, user: AbstractBaseUser, filters: AlbumRecordFilters = AlbumRecordFilters()
+) -> QuerySet[AlbumRecord]:
+    records = album_record_visible(user=user)
+    if filters.status:
+        records = records.filter(status=filters.status)
+    if filters.member_id is not None:
+        records = records.filter(aw_user_id=filters.member_id)
+    if filters.sent_by_id is not None:
+        records = records.filter(created_by_id=filters.sent_by_id)
+    if filters.created_from is not None:
+        records = records.filter(created_at__gte=_day_start(filters.created_from))
+    if filters.created_to is not None:
+        records = records.filter(created_at__lt=_day_start(filters.created_to + timedelta(days=1)))
+    if filters.name:
+        records = records.filter(name__icontains=filters.name)
+    order = ("created_at", "id") if filters.oldest_first else ("-created_at", "-id")
+    return records.order_by(*order)
+
+
+def album_record_page(
+    *,
+    user: AbstractBaseUser,
+    filters: AlbumRecordFilters = AlbumRecordFilters(),
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+) -> SeekPage[AlbumRecord]:
+    """One page of the filtered history, found by seeking, with a count that stops at a cap."""
+    paginator = SeekPaginator(
+        queryset=album_record_list(user=user, filters=filters).only(*HISTORY_LIST_FIELDS),
+        field="created_at",
+        size=HISTORY_PAGE_SIZE,
+        descending=not filters.oldest_first,
+        count_cap=HISTORY_COUNT_CAP,
+    )
+    return paginator.page(after=after, before=before)
+
+
+def album_record_export_values(
+    *, user: AbstractBaseUser, fields: Sequence[str], filters: AlbumRecordFilters = AlbumRecordFilters()
+) -> Iterator[tuple]:
+    """The filtered history as tuples of `fields`, read in chunks so any size streams in constant memory.
+
+    `has_pin` is a field too: whether a PIN was set, without reading the encrypted PIN.
+    """
+    records = album_record_list(user=user, filters=filters).annotate(
+        has_pin=ExpressionWrapper(~Q(pin_number_encrypted=""), output_field=BooleanField())
+    )
+    return records.values_list(*fields).iterator(chunk_size=2000)
 
 
 # --- Acting for group members: who may act for whom is decided here and nowhere else ---------------

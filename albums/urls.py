@@ -12,6 +12,7 @@ urlpatterns = [
     path("albums/new/", views.album_create_view, name="album_create"),
     path("albums/new/pin/", views.pin_suggestion, name="pin_suggestion"),
     path("albums/sync/", views.album_sync, name="album_sync"),
+    path("albums/export.csv", views.album_export, name="album_export"),
     path("albums/<int:pk>/", views.album_detail, name="album_detail"),
     path("albums/<int:pk>/pin/", views.album_pin_reveal, name="album_pin_reveal"),
     path("albums/<int:pk>/check/", views.album_check, name="album_check"),

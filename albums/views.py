@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -19,10 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .crypto import SecretDecryptionError, secret_decrypt, secret_encrypt
 from .errors import PortalError
+from .exports import HISTORY_FIELDS, history_csv_lines
 from .forms import (
     AccessTokenForm,
     AlbumForm,
     BulkJobForm,
+    HistoryFilterForm,
     MemberAddForm,
     MemberAlbumForm,
     MemberSearchForm,
@@ -32,8 +34,12 @@ from .models import AlbumRecord, BulkJob, Connection, Member
 from .selectors import (
     agency_connection_get,
     agency_connections_for,
+    album_record_export_values,
     album_record_list,
+    album_record_page,
     album_record_pin,
+    album_record_senders,
+    album_record_visible,
     bulk_job_get,
     bulk_job_list,
     bulk_job_progress,
@@ -157,15 +163,39 @@ def disconnect(request: HttpRequest) -> HttpResponse:
     return redirect("connect")
 
 
+def _history_filter_form(request: HttpRequest) -> HistoryFilterForm:
+    return HistoryFilterForm(request.GET, senders=album_record_senders(user=request.user))
+
+
 @login_required
 def album_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(album_record_list(user=request.user), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "albums/album_list.html", {"page_obj": page})
+    form = _history_filter_form(request)
+    filters = form.filters()
+    after, before = form.cursors()
+    page = album_record_page(user=request.user, filters=filters, after=after, before=before)
+    context = {
+        "filter_form": form,
+        "page": page,
+        "filtered": filters.narrows,
+        "previous_query": page.previous and form.query_string(before=page.previous.encode()),
+        "next_query": page.next and form.query_string(after=page.next.encode()),
+        "export_query": form.query_string(),
+    }
+    return render(request, "albums/album_list.html", context)
+
+
+@login_required
+def album_export(request: HttpRequest) -> StreamingHttpResponse:
+    form = _history_filter_form(request)
+    rows = album_record_export_values(user=request.user, filters=form.filters(), fields=HISTORY_FIELDS)
+    response = StreamingHttpResponse(history_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="album-history.csv"'
+    return response
 
 
 def _record_or_404(request: HttpRequest, pk: int) -> AlbumRecord:
     """A record the signed-in user may see; anyone else's is "not found", never "forbidden"."""
-    return get_object_or_404(album_record_list(user=request.user), pk=pk)
+    return get_object_or_404(album_record_visible(user=request.user).select_related("created_by"), pk=pk)
 
 
 @login_required

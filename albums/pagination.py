@@ -1,0 +1,105 @@
+"""Seek (keyset) pagination over a timestamp and the primary key.
+
+OFFSET pagination reads and throws away every row before the page, and its page count needs a
+COUNT(*) of the whole set: both grow with the history. Seeking from the last row shown reads one
+page's worth of index entries wherever the page is, and the total is counted only up to a cap.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Generic, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+T = TypeVar("T", bound=Model)
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+CURSOR_PATTERN = re.compile(r"\A(-?\d{1,20})_(\d{1,20})\Z")
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position between two rows: the sort timestamp and primary key of the row it follows."""
+
+    at: datetime
+    pk: int
+
+    def encode(self) -> str:
+        return f"{(self.at - EPOCH) // timedelta(microseconds=1)}_{self.pk}"
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor | None:
+        found = CURSOR_PATTERN.match(text or "")
+        if not found:
+            return None
+        try:
+            at = EPOCH + timedelta(microseconds=int(found.group(1)))
+        except OverflowError:
+            return None
+        return cls(at=at, pk=int(found.group(2)))
+
+
+@dataclass(frozen=True)
+class SeekPage(Generic[T]):
+    items: list[T]
+    previous: Cursor | None
+    next: Cursor | None
+    # How many rows match, counted no further than the cap.
+    count: int
+    count_capped: bool
+
+
+@dataclass(frozen=True)
+class SeekPaginator(Generic[T]):
+    """Pages of `queryset` ordered by (`field`, pk), newest first unless `descending` is False."""
+
+    queryset: QuerySet[T]
+    field: str
+    size: int
+    descending: bool = True
+    count_cap: int = 1000
+
+    def _ordered(self, *, reverse: bool) -> QuerySet[T]:
+        descending = self.descending != reverse
+        sign = "-" if descending else ""
+        return self.queryset.order_by(f"{sign}{self.field}", f"{sign}pk")
+
+    def _beyond(self, cursor: Cursor, *, reverse: bool) -> Q:
+        """Rows after `cursor` in the page order (before it when `reverse`)."""
+        op = "lt" if self.descending != reverse else "gt"
+        # The first term repeats the second's bound on the timestamp alone, so the index range
+        # starts at the cursor instead of at the first row.
+        return Q(**{f"{self.field}__{op}e": cursor.at}) & (
+            Q(**{f"{self.field}__{op}": cursor.at}) | Q(**{self.field: cursor.at, f"pk__{op}": cursor.pk})
+        )
+
+    def _cursor(self, row: T) -> Cursor:
+        return Cursor(at=getattr(row, self.field), pk=row.pk)
+
+    def page(self, *, after: Cursor | None = None, before: Cursor | None = None) -> SeekPage[T]:
+        """The page following `after`, or the one preceding `before`, or the first."""
+        if before is not None:
+            rows = list(self._ordered(reverse=True).filter(self._beyond(before, reverse=True))[: self.size + 1])
+            more_before = len(rows) > self.size
+            items = rows[: self.size][::-1]
+            previous = self._cursor(items[0]) if items and more_before else None
+            following = self._cursor(items[-1]) if items else None
+        else:
+            queryset = self._ordered(reverse=False)
+            if after is not None:
+                queryset = queryset.filter(self._beyond(after, reverse=False))
+            rows = list(queryset[: self.size + 1])
+            items = rows[: self.size]
+            previous = self._cursor(items[0]) if items and after is not None else None
+            following = self._cursor(items[-1]) if len(rows) > self.size else None
+        capped = self.queryset.order_by()[: self.count_cap + 1].count()
+        return SeekPage(
+            items=items,
+            previous=previous,
+            next=following,
+            count=min(capped, self.count_cap),
+            count_capped=capped > self.count_cap,
+        )

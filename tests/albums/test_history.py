@@ -1,0 +1,237 @@
+"""The history pages: filters in the query string, seek pagination, CSV export, fixed query counts."""
+
+import csv
+import io
+import re
+from datetime import datetime, timedelta
+from datetime import timezone as tz
+
+import pytest
+from django.urls import reverse
+
+from albums.models import AlbumRecord
+from albums.selectors import HISTORY_PAGE_SIZE
+from tests.factories import AlbumRecordFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("album_list")
+EXPORT = reverse("album_export")
+START = datetime(2025, 3, 1, 12, 0, tzinfo=tz.utc)
+
+
+def make_records(user, count, **fields):
+    """`count` records an hour apart, the last one newest, named Album 000, Album 001, ..."""
+    return [
+        AlbumRecordFactory(created_by=user, name=f"Album {n:03d}", created_at=START + timedelta(hours=n), **fields)
+        for n in range(count)
+    ]
+
+
+def names_on(response) -> list[str]:
+    return re.findall(r'<a href="/albums/\d+/">([^<]*)</a>', response.content.decode())
+
+
+def link(response, rel: str) -> str | None:
+    found = re.search(rf'<a href="([^"]*)" rel="{rel}">', response.content.decode())
+    return found and found.group(1).replace("&amp;", "&")
+
+
+def csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_history_pages_newest_first_by_seeking_and_comes_back(signed_in):
+    make_records(signed_in.user, HISTORY_PAGE_SIZE + 10)
+
+    first = signed_in.get(LIST)
+    assert names_on(first)[0] == f"Album {HISTORY_PAGE_SIZE + 9:03d}" and len(names_on(first)) == HISTORY_PAGE_SIZE
+    assert link(first, "prev") is None
+    second = signed_in.get(LIST + link(first, "next"))
+    assert names_on(second) == [f"Album {n:03d}" for n in range(9, -1, -1)]
+    assert link(second, "next") is None
+    back = signed_in.get(LIST + link(second, "prev"))
+    assert names_on(back) == names_on(first) and link(back, "prev") is None
+
+
+def test_oldest_first_pages_the_other_way(signed_in):
+    make_records(signed_in.user, HISTORY_PAGE_SIZE + 1)
+
+    first = signed_in.get(LIST, {"sort": "oldest"})
+    second = signed_in.get(LIST + link(first, "next"))
+
+    assert names_on(first)[:2] == ["Album 000", "Album 001"]
+    assert names_on(second) == [f"Album {HISTORY_PAGE_SIZE:03d}"]
+
+
+def test_filters_stay_in_the_page_links_so_each_view_has_a_url(signed_in):
+    make_records(signed_in.user, HISTORY_PAGE_SIZE + 5, status=AlbumRecord.Status.FAILED)
+    make_records(signed_in.user, 5)
+
+    first = signed_in.get(LIST, {"status": "failed", "sort": "oldest"})
+    shared = signed_in.get(LIST + link(first, "next"))
+
+    assert "status=failed" in link(first, "next") and "sort=oldest" in link(first, "next")
+    assert len(names_on(shared)) == 5
+    assert AlbumRecord.objects.filter(name__in=names_on(shared), status="failed").count() == 5
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"status": "failed"}, ["Failed one"]),
+        ({"member": "300002"}, ["For 300002"]),
+        ({"name": "SUMMER"}, ["Summer set"]),
+        ({"created_from": "2025-03-02", "created_to": "2025-03-02"}, ["Summer set"]),
+        ({"created_from": "2025-03-03"}, ["For 300002"]),
+        ({"created_to": "2025-03-01"}, ["Failed one"]),
+    ],
+)
+def test_each_filter_narrows_the_history(signed_in, query, expected):
+    user = signed_in.user
+    AlbumRecordFactory(created_by=user, name="Failed one", status="failed", created_at=START)
+    AlbumRecordFactory(created_by=user, name="Summer set", created_at=START + timedelta(days=1))
+    AlbumRecordFactory(created_by=user, name="For 300002", aw_user_id=300002, created_at=START + timedelta(days=2))
+
+    response = signed_in.get(LIST, query)
+
+    assert names_on(response) == expected
+    assert f"{len(expected)} album matches" in response.content.decode()
+
+
+def test_sent_by_offers_only_users_whose_records_one_may_see(signed_in):
+    other = UserFactory(username="someone-else")
+    AlbumRecordFactory(created_by=signed_in.user, name="Mine")
+    AlbumRecordFactory(created_by=other, name="Theirs")
+
+    mine = signed_in.get(LIST, {"sent_by": signed_in.user.pk})
+    theirs = signed_in.get(LIST, {"sent_by": other.pk})
+
+    assert names_on(mine) == ["Mine"]
+    assert "someone-else" not in mine.content.decode()
+    assert theirs.context["filter_form"].errors["sent_by"] and "Theirs" not in theirs.content.decode()
+
+
+def test_a_refused_filter_is_explained_next_to_its_field_and_narrows_nothing(signed_in):
+    make_records(signed_in.user, 2)
+
+    response = signed_in.get(LIST, {"created_from": "2025-03-05", "created_to": "2025-03-01", "member": "abc"})
+
+    errors = response.context["filter_form"].errors
+    assert "on or after the From day" in errors["created_to"][0] and errors["member"]
+    assert names_on(response) == []  # the valid From day still applies
+    assert "No albums match these filters" in response.content.decode()
+
+
+def test_the_count_stops_at_its_cap(signed_in, monkeypatch):
+    monkeypatch.setattr("albums.selectors.HISTORY_COUNT_CAP", 3)
+    make_records(signed_in.user, 5)
+
+    assert "More than 3 albums in your history" in signed_in.get(LIST).content.decode()
+    assert "1 album matches" in signed_in.get(LIST, {"name": "Album 003"}).content.decode()
+
+
+def test_a_malformed_page_position_shows_the_first_page(signed_in):
+    make_records(signed_in.user, 3)
+    response = signed_in.get(LIST, {"after": "not-a-cursor", "before": "1_x"})
+    assert names_on(response) == ["Album 002", "Album 001", "Album 000"]
+
+
+def test_every_filter_has_a_label_and_the_form_works_without_script(signed_in):
+    page = signed_in.get(LIST).content.decode()
+    form = re.search(r'<form method="get" action="/albums/"[^>]*role="search".*?</form>', page, re.S).group(0)
+    for name in ("name", "status", "member", "sent_by", "created_from", "created_to", "sort"):
+        field_id = re.search(rf'name="{name}"[^>]*id="([^"]+)"|id="([^"]+)"[^>]*name="{name}"', form)
+        assert field_id, name
+        assert f'<label for="{field_id.group(1) or field_id.group(2)}"' in form, name
+    assert "<script" not in page
+
+
+def test_the_export_is_the_filtered_list_as_csv_streamed(signed_in):
+    make_records(signed_in.user, 3, status=AlbumRecord.Status.FAILED, error_message="Refused")
+    AlbumRecordFactory(created_by=signed_in.user, name="Not failed")
+    AlbumRecordFactory(name="Someone else's", status="failed")
+
+    response = signed_in.get(EXPORT, {"status": "failed", "sort": "oldest"})
+
+    assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="album-history.csv"'
+    rows = csv_rows(response)
+    assert [row["Name"] for row in rows] == ["Album 000", "Album 001", "Album 002"]
+    assert rows[0]["Status"] == "Failed" and rows[0]["Error"] == "Refused"
+    assert rows[0]["Started (UTC)"] == "2025-03-01 12:00:00"
+    assert rows[0]["Sent by"] == signed_in.user.username
+
+
+def test_the_export_says_whether_a_pin_was_set_but_never_the_pin(signed_in, standin):
+    key = re.search(r'name="submission_key" value="([^"]+)"', signed_in.get(reverse("album_create")).content.decode())
+    signed_in.post(
+        reverse("album_create"),
+        {"submission_key": key.group(1), "name": "Locked", "pin_number": "q9Z4", "pin_price": "2.50"},
+    )
+
+    response = signed_in.get(EXPORT)
+
+    body = b"".join(response.streaming_content).decode()
+    row = list(csv.DictReader(io.StringIO(body)))[0]
+    assert row["PIN set"] == "yes" and row["PIN price (credits)"] == "2.5"
+    assert "q9Z4" not in body and AlbumRecord.objects.get().pin_number_encrypted not in body
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_export_cells_cannot_run_as_spreadsheet_formulas(signed_in, start):
+    AlbumRecordFactory(
+        created_by=signed_in.user, name=f"{start}cmd|' /C calc'!A0", description=f"{start}HYPERLINK(x)",
+        error_message=f"{start}1+1",
+    )
+
+    row = csv_rows(signed_in.get(EXPORT))[0]
+
+    for column in ("Name", "Description", "Error"):
+        assert row[column].startswith("'" + start), column
+
+
+def test_the_detail_page_shows_what_was_sent_and_what_came_back(signed_in):
+    record = AlbumRecordFactory(
+        created_by=signed_in.user, name="Sent name", description="Sent words", aw_user_id=300007,
+        pin_number_encrypted="ciphertext", pin_price="3.000", album_name="Answered name", album_size=0,
+    )
+
+    page = signed_in.get(record.get_absolute_url()).content.decode()
+
+    for shown in ("Sent name", "Sent words", "300007", "Set (hidden)", "3 credits", "Answered name", str(record.album_id)):
+        assert shown in page, shown
+    assert "ciphertext" not in page
+
+
+# Every list page reads a fixed number of rows' worth of queries, whatever the history's size:
+# session, user, the navigation's connection, the page's rows and the capped count.
+LIST_QUERIES = 5
+# session, user and one streamed read.
+EXPORT_QUERIES = 3
+
+
+@pytest.mark.parametrize("size", [0, 1, HISTORY_PAGE_SIZE + 1, 3 * HISTORY_PAGE_SIZE])
+@pytest.mark.parametrize(
+    ("url", "query", "queries"),
+    [
+        (LIST, {}, LIST_QUERIES),
+        (LIST, {"status": "created", "member": "100001", "sort": "oldest"}, LIST_QUERIES),
+        (LIST, {"name": "album", "created_from": "2025-01-01", "created_to": "2026-01-01", "sent_by": "mine"}, LIST_QUERIES),
+        (LIST, {"after": "1767225600000000_999999"}, LIST_QUERIES),
+        (LIST, {"before": "1704067200000000_1"}, LIST_QUERIES),
+        (EXPORT, {}, EXPORT_QUERIES),
+        (EXPORT, {"status": "created"}, EXPORT_QUERIES),
+    ],
+)
+def test_each_list_page_runs_the_same_queries_at_any_size(signed_in, django_assert_num_queries, size, url, query, queries):
+    make_records(signed_in.user, size)
+    query = {name: signed_in.user.pk if value == "mine" else value for name, value in query.items()}
+
+    with django_assert_num_queries(queries):
+        response = signed_in.get(url, query)
+        if response.streaming:
+            rows = csv_rows(response)
+    assert response.status_code == 200
+    if response.streaming:
+        assert len(rows) == size
