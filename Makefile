@@ -5,8 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/awportal
+# The benchmarks drop and recreate this database on every run: keep it apart from any other.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/awportal_bench
 
-.PHONY: setup browser run test test-sqlite test-postgres check screenshots
+.PHONY: setup browser run test test-sqlite test-postgres check screenshots bench
 
 setup: $(VENV)/.installed .env browser
 
@@ -46,3 +48,8 @@ check: setup
 	  $(PY) manage.py check --deploy --fail-level WARNING
 	DJANGO_READ_DOT_ENV_FILE=false SECRET_KEY=x CACHE_URL=redis://127.0.0.1:6379/0 AW_TOKEN_KEYS="$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
 	  $(PY) manage.py makemigrations --check --dry-run
+
+# Performance against budgets, one table (docs/production.md, "Benchmarks"). Not part of `make test`:
+# it needs PostgreSQL, takes a few minutes, and timings belong here, never in the test suite.
+bench: setup
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench

@@ -20,11 +20,15 @@ from .pagination import Cursor, SeekPage, SeekPaginator
 HISTORY_PAGE_SIZE = 50
 HISTORY_COUNT_CAP = 1000
 # What a history row shows; the rest (descriptions, answers) stays in the database.
-HISTORY_LIST_FIELDS = ("id", "created_at", "name", "aw_user_id", "status", "album_id")
+HISTORY_LIST_FIELDS = ("id", "created_at", "name", "aw_user_id", "status", "album_id", "remote_missing_since")
 
 
 def connection_get(*, user: AbstractBaseUser) -> Connection | None:
-    return Connection.objects.filter(user=user).first()
+    # get(), not first(): there is at most one, and first() would order by the user's name (a join).
+    try:
+        return Connection.objects.get(user=user)
+    except Connection.DoesNotExist:
+        return None
 
 
 @dataclass(frozen=True)

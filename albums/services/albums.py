@@ -113,11 +113,9 @@ def _record_claim(
     """The record for this submission, and whether this call created it.
 
     The claim commits before any request leaves, so a repeated submission (double click, reload,
-    a second tab, a bulk job run again) finds it and never sends the album twice.
+    a second tab, a bulk job run again) finds it and never sends the album twice. The insert itself is
+    the check (the unique constraint), so a first submission, the usual case, costs one statement.
     """
-    existing = AlbumRecord.objects.filter(created_by=user, submission_key=submission_key).first()
-    if existing:
-        return existing, False
     try:
         with transaction.atomic():
             record = AlbumRecord.objects.create(
@@ -135,7 +133,7 @@ def _record_claim(
                 pin_price=album.pin_price,
                 retry_of=retry_of,
             )
-    except IntegrityError:  # another request claimed the same key between our read and insert
+    except IntegrityError:  # this submission was claimed before
         return AlbumRecord.objects.get(created_by=user, submission_key=submission_key), False
     return record, True
 

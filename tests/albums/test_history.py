@@ -4,6 +4,7 @@ import csv
 import io
 import re
 from datetime import datetime, timedelta
+from urllib.parse import urljoin
 from datetime import timezone as tz
 
 import pytest
@@ -29,7 +30,7 @@ def make_records(user, count, **fields):
 
 
 def names_on(response) -> list[str]:
-    return re.findall(r'<a href="/albums/\d+/">([^<]*)</a>', response.content.decode())
+    return re.findall(r'<a href="\d+/">([^<]*)</a>', response.content.decode())
 
 
 def link(response, rel: str) -> str | None:
@@ -52,6 +53,20 @@ def test_history_pages_newest_first_by_seeking_and_comes_back(signed_in):
     assert link(second, "next") is None
     back = signed_in.get(LIST + link(second, "prev"))
     assert names_on(back) == names_on(first) and link(back, "prev") is None
+
+
+def test_each_row_links_to_its_record_and_shows_its_time_in_the_portal_time_zone(signed_in, settings):
+    settings.TIME_ZONE = "Europe/London"
+    record = AlbumRecordFactory(
+        created_by=signed_in.user, name="Summer", status="unknown", created_at=datetime(2025, 7, 1, 9, 5, tzinfo=tz.utc)
+    )
+
+    page = signed_in.get(LIST).content.decode()
+
+    href = re.search(r'<a href="([^"]+)">Summer</a>', page).group(1)
+    assert urljoin(f"http://testserver{LIST}?status=unknown", href) == f"http://testserver{record.get_absolute_url()}"
+    assert '<time datetime="2025-07-01T10:05:00+01:00">1 Jul 2025 10:05</time>' in page
+    assert '<span class="status status--unknown">Outcome unknown</span>' in page
 
 
 def test_oldest_first_pages_the_other_way(signed_in):
@@ -204,9 +219,11 @@ def test_the_detail_page_shows_what_was_sent_and_what_came_back(signed_in):
     assert "ciphertext" not in page
 
 
-# Every list page reads a fixed number of rows' worth of queries, whatever the history's size:
+# Every list page runs a fixed number of queries, whatever the history's size:
 # session, user, the navigation's connection, the page's rows and the capped count.
 LIST_QUERIES = 5
+# session, user, connection and the five most recent records.
+DASHBOARD_QUERIES = 4
 # session, user and one streamed read.
 EXPORT_QUERIES = 3
 
@@ -220,6 +237,7 @@ EXPORT_QUERIES = 3
         (LIST, {"name": "album", "created_from": "2025-01-01", "created_to": "2026-01-01", "sent_by": "mine"}, LIST_QUERIES),
         (LIST, {"after": "1767225600000000_999999"}, LIST_QUERIES),
         (LIST, {"before": "1704067200000000_1"}, LIST_QUERIES),
+        (reverse("dashboard"), {}, DASHBOARD_QUERIES),
         (EXPORT, {}, EXPORT_QUERIES),
         (EXPORT, {"status": "created"}, EXPORT_QUERIES),
     ],

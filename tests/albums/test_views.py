@@ -57,6 +57,16 @@ def test_creating_an_album_lands_on_the_record_showing_its_album_id(signed_in, s
     assert record.album_id == standin.albums(100001)[-1]["AlbumID"]
 
 
+def test_creating_an_album_costs_a_fixed_handful_of_queries(signed_in, standin, django_assert_num_queries):
+    key = submission_key(signed_in.get(NEW))
+
+    # session, user, connection; the claim (savepoint, insert, release); the outcome.
+    with django_assert_num_queries(7):
+        response = post_album(signed_in, submission_key=key)
+
+    assert response.status_code == 302
+
+
 def test_a_refused_form_sends_nothing_and_keeps_the_input(signed_in, standin):
     response = post_album(signed_in, name="x" * 21, description="Keep me", pin_number="12")
 

@@ -1,0 +1,94 @@
+"""Requests a second for the history page against a trivial Django view, both under the same gunicorn."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import threading
+import time
+
+import requests
+
+from .environment import BenchEnvironment
+from .table import Row
+from .urls import SIGNED_IN_TRIVIAL_PATH, TRIVIAL_PATH
+
+WORKERS = 2
+THREADS = 4
+CONNECTIONS = 8
+SECONDS = 5
+MAX_REQUESTS = 50_000  # the Python load loop's bound, should it run instead of wrk
+BUDGET = 0.5
+
+
+def _wrk(url: str, cookie: str, seconds: int) -> float:
+    output = subprocess.run(
+        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-H", f"Cookie: {cookie}", url],
+        capture_output=True, text=True, timeout=seconds + 30, check=True,
+    ).stdout
+    if "Non-2xx" in output:
+        raise RuntimeError(f"{url} answered with errors under load:\n{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def _python_loop(url: str, cookie: str, seconds: int) -> float:
+    """CONNECTIONS threads, each with a kept-alive session, until the time or the count runs out."""
+    deadline = time.monotonic() + seconds
+    done = [0] * CONNECTIONS
+    failures: list[int] = []
+
+    def hammer(slot: int) -> None:
+        session = requests.Session()
+        session.headers["Cookie"] = cookie
+        while time.monotonic() < deadline and sum(done) < MAX_REQUESTS:
+            status = session.get(url, timeout=10).status_code
+            if status != 200:
+                failures.append(status)
+                return
+            done[slot] += 1
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=hammer, args=(slot,)) for slot in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise RuntimeError(f"{url} answered {failures[0]} under load")
+    return sum(done) / (time.monotonic() - started)
+
+
+def throughput_rows(bench: BenchEnvironment, client) -> list[Row]:
+    """`client` is a signed-in Django test client whose session the load generator reuses."""
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    generate, generator = (_wrk, "wrk") if shutil.which("wrk") else (_python_loop, "Python loop")
+    server = bench.serve(workers=WORKERS, threads=THREADS)
+    try:
+        rates = {}
+        pages = (("history", "/albums/"), ("trivial", TRIVIAL_PATH), ("signed-in trivial", SIGNED_IN_TRIVIAL_PATH))
+        for name, path in pages:
+            generate(server.url + path, cookie, 1)  # warm the workers' connections and caches
+            rates[name] = generate(server.url + path, cookie, SECONDS)
+    finally:
+        server.stop()
+    ratio = rates["history"] / rates["trivial"]
+    signed_in_ratio = rates["history"] / rates["signed-in trivial"]
+    return [
+        Row(
+            name=f"Throughput, history page (50 rows), gunicorn {WORKERS} workers, {generator}",
+            measured=f"{rates['history']:.0f} req/s",
+            baseline=f"trivial view {rates['trivial']:.0f} req/s",
+            figure=f"ratio {ratio:.2f}",
+            budget=f">= {BUDGET}",
+            passed=ratio >= BUDGET,
+        ),
+        Row(
+            name="Throughput, history page against a signed-in trivial view (context)",
+            measured=f"{rates['history']:.0f} req/s",
+            baseline=f"signed-in trivial {rates['signed-in trivial']:.0f} req/s",
+            figure=f"ratio {signed_in_ratio:.2f}",
+            budget="-",
+            passed=None,
+        ),
+    ]

@@ -1,0 +1,21 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+from awportal.urls import urlpatterns as portal_urlpatterns
+
+TRIVIAL_PATH = "/_bench/trivial/"
+SIGNED_IN_TRIVIAL_PATH = "/_bench/trivial-signed-in/"
+
+
+def trivial(request: HttpRequest) -> HttpResponse:
+    """The least a Django view can do: the floor the history page's throughput is compared with."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path(TRIVIAL_PATH.lstrip("/"), trivial),
+    # The same behind the sign-in check, which every portal page pays (session and user reads).
+    path(SIGNED_IN_TRIVIAL_PATH.lstrip("/"), login_required(trivial)),
+    *portal_urlpatterns,
+]
