@@ -30,9 +30,9 @@ from itertools import pairwise
 
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
-from django.http import QueryDict
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.http import QueryDict
 
 from .errors import PortalError
 from .models import AlbumRecord, Member

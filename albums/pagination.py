@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
 T = TypeVar("T", bound=Model)
 
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 CURSOR_PATTERN = re.compile(r"\A(-?\d{1,20})_(\d{1,20})\Z")
 
 

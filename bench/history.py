@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import uuid
 from datetime import timedelta
+from functools import partial
 
 from .environment import bench_user
 from .measure import ms, timed_ms
@@ -104,7 +105,7 @@ def history_rows() -> tuple[list[Row], object]:
                 _fetch(clients[size], url)
         for _ in range(runs):
             for size in SIZES:
-                times[name, size].append(timed_ms(lambda: _fetch(clients[size], url)))
+                times[name, size].append(timed_ms(partial(_fetch, clients[size], url)))
     results = {
         (name, size): (statistics.median(times[name, size]), _queries(clients[size], url))
         for name, url, *_ in PAGES

@@ -17,7 +17,10 @@ def main() -> int:
     """Every benchmark, or those named in BENCH_ONLY (submit, history, throughput, bulk)."""
     started = time.monotonic()
     only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
-    wanted = lambda name: not only or name in only  # noqa: E731
+
+    def wanted(name: str) -> bool:
+        return not only or name in only
+
     bench = BenchEnvironment(os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     try:
         from .history import history_rows

@@ -27,7 +27,7 @@ def table_text(rows: list[Row]) -> str:
     widths = [max(len(row[i]) for row in cells) for i in range(len(HEADINGS))]
 
     def line(values) -> str:
-        return "| " + " | ".join(value.ljust(width) for value, width in zip(values, widths)) + " |"
+        return "| " + " | ".join(value.ljust(width) for value, width in zip(values, widths, strict=True)) + " |"
 
     rule = "|" + "|".join("-" * (width + 2) for width in widths) + "|"
     return "\n".join([line(HEADINGS), rule, *(line(row) for row in cells[1:])])

@@ -3,9 +3,8 @@
 import csv
 import io
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
-from datetime import timezone as tz
 
 import pytest
 from django.urls import reverse
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 LIST = reverse("album_list")
 EXPORT = reverse("album_export")
-START = datetime(2025, 3, 1, 12, 0, tzinfo=tz.utc)
+START = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def make_records(user, count, **fields):
@@ -58,7 +57,7 @@ def test_history_pages_newest_first_by_seeking_and_comes_back(signed_in):
 def test_each_row_links_to_its_record_and_shows_its_time_in_the_portal_time_zone(signed_in, settings):
     settings.TIME_ZONE = "Europe/London"
     record = AlbumRecordFactory(
-        created_by=signed_in.user, name="Summer", status="unknown", created_at=datetime(2025, 7, 1, 9, 5, tzinfo=tz.utc)
+        created_by=signed_in.user, name="Summer", status="unknown", created_at=datetime(2025, 7, 1, 9, 5, tzinfo=UTC)
     )
 
     page = signed_in.get(LIST).content.decode()

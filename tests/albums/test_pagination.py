@@ -1,7 +1,6 @@
 """Seek pagination: every row exactly once, in order, whichever way one walks, ties included."""
 
-from datetime import datetime, timedelta
-from datetime import timezone as tz
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,12 +12,12 @@ from tests.factories import AlbumRecordFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-START = datetime(2025, 1, 1, tzinfo=tz.utc)
+START = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
     "cursor",
-    [Cursor(at=START, pk=1), Cursor(at=START + timedelta(microseconds=7), pk=10**15), Cursor(at=datetime(1960, 5, 1, tzinfo=tz.utc), pk=3)],
+    [Cursor(at=START, pk=1), Cursor(at=START + timedelta(microseconds=7), pk=10**15), Cursor(at=datetime(1960, 5, 1, tzinfo=UTC), pk=3)],
 )
 def test_a_cursor_survives_its_text_form(cursor):
     assert Cursor.decode(cursor.encode()) == cursor

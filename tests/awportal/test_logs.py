@@ -1,13 +1,14 @@
 """Logs: JSON lines on request, and never a token, PIN or AdultWork query string in them."""
 
 import json
-import sys
-import uuid
 import logging
 import re
+import sys
+import uuid
 
 import pytest
 
+from albums.errors import PortalError
 from albums.services.albums import album_create
 from albums.services.clients import aw_client
 from albums.services.connections import connection_connect_with_token
@@ -51,7 +52,7 @@ def test_talking_to_adultwork_logs_no_token_pin_or_query_string_even_at_debug(ca
     # A call with a query string, the API key in it: urllib3 would log the whole URL at DEBUG.
     aw_client(access_token="demo-member-token", with_api_key=True).albums_list(user_id=100001)
     other = ConnectionFactory(access_token="demo-expired-token").user
-    with pytest.raises(Exception):
+    with pytest.raises(PortalError):
         album_create(user=other, name="Refused", submission_key=uuid.uuid4())
 
     text = "\n".join(JsonFormatter().format(entry) for entry in caplog.records)
