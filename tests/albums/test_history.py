@@ -252,3 +252,17 @@ def test_each_list_page_runs_the_same_queries_at_any_size(signed_in, django_asse
     assert response.status_code == 200
     if response.streaming:
         assert len(rows) == size
+
+
+@pytest.mark.postgres
+def test_name_search_matches_the_trigram_index_on_postgresql():
+    from django.db import connection
+
+    # The index serves the exact expression the search filter compiles to.
+    searched = AlbumRecord.objects.filter(name__icontains="summer")
+    with connection.cursor() as cursor:  # leave the planner nothing else, to see whether it could use it
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = searched.explain()
+
+    assert "albumrecord_name_trgm" in plan
