@@ -79,9 +79,19 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache ------------------------------------------------------------------
+# --- Cache and sessions -----------------------------------------------------
 # Shared by every process in production (redis://...): sign-in failures are counted here.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Sessions live in the database; with a shared cache they are also read through it (a query less per
+# request). Never through a per-process cache: a session ended in one process would live on in the
+# others' memory.
+SHARED_CACHE_BACKENDS = {
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.memcached.PyMemcacheCache",
+    "django.core.cache.backends.memcached.PyLibMCCache",
+}
+if CACHES["default"]["BACKEND"] in SHARED_CACHE_BACKENDS:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Auth -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

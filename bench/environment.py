@@ -29,7 +29,7 @@ def database_recreate(url: str) -> None:
 
 
 class BenchEnvironment:
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, cache_url: str = "") -> None:
         self._standin_process = StandInProcess()
         self.standin = StandIn(self._standin_process.url)
         self._static = tempfile.TemporaryDirectory(prefix="awportal-bench-static-")
@@ -42,6 +42,7 @@ class BenchEnvironment:
             AW_API_KEY="demo-api-key",
             STATIC_ROOT=self._static.name,
             LOG_LEVEL="WARNING",
+            **({"CACHE_URL": cache_url} if cache_url else {}),
         )
         database_recreate(database_url)
         os.environ.update(self.env)

@@ -23,17 +23,20 @@ def settings_value(expression: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_by_default_each_process_caches_in_its_own_memory():
-    result = settings_value("settings.CACHES['default']['BACKEND']")
-    assert result.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache", result.stderr
+def test_by_default_each_process_caches_in_its_own_memory_and_sessions_are_read_from_the_database():
+    result = settings_value("settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE")
+    assert result.stdout.split() == [
+        "django.core.cache.backends.locmem.LocMemCache", "django.contrib.sessions.backends.db"
+    ], result.stderr
 
 
-def test_a_redis_cache_url_shares_the_cache_through_djangos_own_redis_backend():
+def test_a_redis_cache_url_shares_the_cache_and_session_reads_through_djangos_own_redis_backend():
     # CI starts Redis (.ci/run); database 15 keeps this out of anything real.
     result = settings_value(
-        "type(cache).__name__, cache.set('probe', 41) or cache.incr('probe')", CACHE_URL="redis://127.0.0.1:6379/15"
+        "type(cache).__name__, cache.set('probe', 41) or cache.incr('probe'), settings.SESSION_ENGINE",
+        CACHE_URL="redis://127.0.0.1:6379/15",
     )
-    assert result.stdout.strip() == "RedisCache 42", result.stderr
+    assert result.stdout.split() == ["RedisCache", "42", "django.contrib.sessions.backends.cached_db"], result.stderr
 
 
 def test_an_unknown_log_format_is_refused_at_start():
