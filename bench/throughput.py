@@ -12,8 +12,10 @@ import requests
 
 from .environment import BenchEnvironment
 from .table import Row
-from .urls import SIGNED_IN_TRIVIAL_PATH, TRIVIAL_PATH
 
+# Served by bench/urls.py.
+TRIVIAL_PATH = "/_bench/trivial/"
+SIGNED_IN_TRIVIAL_PATH = "/_bench/trivial-signed-in/"
 WORKERS = 2
 THREADS = 4
 CONNECTIONS = 8

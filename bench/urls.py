@@ -4,8 +4,7 @@ from django.urls import path
 
 from awportal.urls import urlpatterns as portal_urlpatterns
 
-TRIVIAL_PATH = "/_bench/trivial/"
-SIGNED_IN_TRIVIAL_PATH = "/_bench/trivial-signed-in/"
+from .throughput import SIGNED_IN_TRIVIAL_PATH, TRIVIAL_PATH
 
 
 def trivial(request: HttpRequest) -> HttpResponse:
