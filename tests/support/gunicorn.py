@@ -74,7 +74,7 @@ class GunicornProcess:
             try:
                 if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or too busy starting to answer
                 pass
             time.sleep(0.1)
         self.stop()
