@@ -310,8 +310,8 @@ class HistoryFilterForm(forms.Form):
         label="Member (AdultWork UserID)", required=False, min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
     )
     sent_by = forms.TypedChoiceField(label="Sent by", required=False, coerce=int, empty_value=None)
-    created_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    created_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    created_from = forms.DateField(label="From (date)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    created_to = forms.DateField(label="To (date)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     sort = forms.ChoiceField(
         label="Order",
         required=False,
@@ -329,7 +329,7 @@ class HistoryFilterForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("created_from"), cleaned.get("created_to")
         if start and end and end < start:
-            self.add_error("created_to", "Choose a day on or after the From day.")
+            self.add_error("created_to", "Choose a date on or after the From date.")
         return cleaned
 
     def filters(self) -> AlbumRecordFilters:

@@ -132,7 +132,7 @@ def test_a_refused_filter_is_explained_next_to_its_field_and_narrows_nothing(sig
     response = signed_in.get(LIST, {"created_from": "2025-03-05", "created_to": "2025-03-01", "member": "abc"})
 
     errors = response.context["filter_form"].errors
-    assert "on or after the From day" in errors["created_to"][0] and errors["member"]
+    assert "on or after the From date" in errors["created_to"][0] and errors["member"]
     assert names_on(response) == []  # the valid From day still applies
     assert "No albums match these filters" in response.content.decode()
 
