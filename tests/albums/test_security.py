@@ -33,6 +33,7 @@ OWN_URLS = {  # the signed-in user's own things, never anyone else's
     "connect_callback": "GET",
     "disconnect": "POST",
     "album_list": "GET",
+    "album_export": "GET",
     "album_create": "POST",
     "pin_suggestion": "GET",
     "album_sync": "POST",
