@@ -1,4 +1,4 @@
-from .selectors import agency_connections_for, connection_get
+from .selectors import agency_connection_ids, connection_get
 
 
 def connection(request):
@@ -9,5 +9,5 @@ def connection(request):
         return {}
     return {
         "aw_connection": connection_get(user=user),
-        "agency_access": agency_connections_for(user=user).exists(),
+        "agency_access": bool(agency_connection_ids(user=user)),
     }

@@ -8,6 +8,7 @@ page's worth of index entries wherever the page is, and the total is counted onl
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
@@ -54,18 +55,25 @@ class SeekPage(Generic[T]):
 
 @dataclass(frozen=True)
 class SeekPaginator(Generic[T]):
-    """Pages of `queryset` ordered by (`field`, pk), newest first unless `descending` is False."""
+    """Pages of the union of `parts`, ordered by (`field`, pk), newest first unless `descending` is False.
 
-    queryset: QuerySet[T]
+    The parts must not share rows. Each is read by its own seek, so each can follow its own index in
+    date order (an OR across columns would make the database sort every matching row first); a page
+    merges one page's worth from each.
+    """
+
+    parts: Sequence[QuerySet[T]]
     field: str
     size: int
     descending: bool = True
     count_cap: int = 1000
 
-    def _ordered(self, *, reverse: bool) -> QuerySet[T]:
-        descending = self.descending != reverse
-        sign = "-" if descending else ""
-        return self.queryset.order_by(f"{sign}{self.field}", f"{sign}pk")
+    def _sort_key(self, row: T) -> tuple:
+        return (getattr(row, self.field), row.pk)
+
+    def _ordered(self, queryset: QuerySet[T], *, reverse: bool) -> QuerySet[T]:
+        sign = "-" if self.descending != reverse else ""
+        return queryset.order_by(f"{sign}{self.field}", f"{sign}pk")
 
     def _beyond(self, cursor: Cursor, *, reverse: bool) -> Q:
         """Rows after `cursor` in the page order (before it when `reverse`)."""
@@ -79,27 +87,39 @@ class SeekPaginator(Generic[T]):
     def _cursor(self, row: T) -> Cursor:
         return Cursor(at=getattr(row, self.field), pk=row.pk)
 
+    def _first(self, count: int, *, beyond: Cursor | None, reverse: bool) -> list[T]:
+        """The first `count` rows of the union in page order (reversed when `reverse`) after `beyond`."""
+        rows: list[T] = []
+        for part in self.parts:
+            queryset = self._ordered(part, reverse=reverse)
+            if beyond is not None:
+                queryset = queryset.filter(self._beyond(beyond, reverse=reverse))
+            rows += queryset[:count]
+        backwards = self.descending != reverse
+        return sorted(rows, key=self._sort_key, reverse=backwards)[:count]
+
+    def first_rows(self) -> list[T]:
+        """The first page's rows alone, without the count."""
+        return self._first(self.size, beyond=None, reverse=False)
+
     def page(self, *, after: Cursor | None = None, before: Cursor | None = None) -> SeekPage[T]:
         """The page following `after`, or the one preceding `before`, or the first."""
         if before is not None:
-            rows = list(self._ordered(reverse=True).filter(self._beyond(before, reverse=True))[: self.size + 1])
+            rows = self._first(self.size + 1, beyond=before, reverse=True)
             more_before = len(rows) > self.size
             items = rows[: self.size][::-1]
             previous = self._cursor(items[0]) if items and more_before else None
             following = self._cursor(items[-1]) if items else None
         else:
-            queryset = self._ordered(reverse=False)
-            if after is not None:
-                queryset = queryset.filter(self._beyond(after, reverse=False))
-            rows = list(queryset[: self.size + 1])
+            rows = self._first(self.size + 1, beyond=after, reverse=False)
             items = rows[: self.size]
             previous = self._cursor(items[0]) if items and after is not None else None
             following = self._cursor(items[-1]) if len(rows) > self.size else None
-        capped = self.queryset.order_by()[: self.count_cap + 1].count()
+        counted = sum(part.order_by()[: self.count_cap + 1].count() for part in self.parts)
         return SeekPage(
             items=items,
             previous=previous,
             next=following,
-            count=min(capped, self.count_cap),
-            count_capped=capped > self.count_cap,
+            count=min(counted, self.count_cap),
+            count_capped=counted > self.count_cap,
         )

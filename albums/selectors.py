@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -53,29 +55,51 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def agency_connection_ids(*, user: AbstractBaseUser) -> list[int]:
+    """The pks of agency_connections_for(user), read once per user object: a page asks several times
+    (the history's parts, its senders, the navigation), and the user object lives for one request."""
+    if not hasattr(user, "_agency_connection_ids"):
+        user._agency_connection_ids = list(agency_connections_for(user=user).order_by().values_list("pk", flat=True))
+    return user._agency_connection_ids
+
+
+def album_record_visible_parts(*, user: AbstractBaseUser) -> list[QuerySet[AlbumRecord]]:
+    """Every record `user` may see, the one place that decides it, as parts that share no record:
+    their own, then for each agency connection they may use, what others sent through it for members.
+
+    Each part is one index range in date order (created_by or connection, then created_at), so a page
+    of the history seeks within each instead of sorting everything the user may see.
+    """
+    own = AlbumRecord.objects.filter(created_by=user)
+    through_agencies = [
+        AlbumRecord.objects.filter(connection_id=pk, for_member=True).exclude(created_by=user)
+        for pk in agency_connection_ids(user=user)
+    ]
+    return [own, *through_agencies]
+
+
 def album_record_visible(*, user: AbstractBaseUser) -> QuerySet[AlbumRecord]:
-    """Every record `user` may see, the one place that decides it: their own, and those sent for
-    members through agency connections they may use."""
-    made_for_their_agencies = Q(for_member=True, connection__in=agency_connections_for(user=user))
-    return AlbumRecord.objects.filter(Q(created_by=user) | made_for_their_agencies)
+    """Every record `user` may see, as one queryset (see album_record_visible_parts)."""
+    return reduce(operator.or_, album_record_visible_parts(user=user))
 
 
-def album_record_senders(*, user: AbstractBaseUser) -> QuerySet[AbstractBaseUser]:
+def album_record_senders(*, user: AbstractBaseUser) -> Sequence[AbstractBaseUser]:
     """The portal users whose records `user` may see, for choosing among them: themselves, and whoever
     may use the same agency connections (their owners and staff)."""
-    connections = agency_connections_for(user=user)
+    connections = agency_connection_ids(user=user)
+    if not connections:
+        return [user]
     return (
         get_user_model()
-        .objects.filter(Q(pk=user.pk) | Q(aw_connection__in=connections) | Q(agency_connections__in=connections))
+        .objects.filter(
+            Q(pk=user.pk) | Q(aw_connection__in=connections) | Q(agency_connections__in=connections)
+        )
         .distinct()
         .order_by("username")
     )
 
 
-def album_record_list(
-    *, user: AbstractBaseUser, filters: AlbumRecordFilters = AlbumRecordFilters()
-) -> QuerySet[AlbumRecord]:
-    records = album_record_visible(user=user)
+def _filtered(records: QuerySet[AlbumRecord], filters: AlbumRecordFilters) -> QuerySet[AlbumRecord]:
     if filters.status:
         records = records.filter(status=filters.status)
     if filters.member_id is not None:
@@ -88,8 +112,16 @@ def album_record_list(
         records = records.filter(created_at__lt=_day_start(filters.created_to + timedelta(days=1)))
     if filters.name:
         records = records.filter(name__icontains=filters.name)
+    return records
+
+
+def album_record_list(
+    *, user: AbstractBaseUser, filters: AlbumRecordFilters = AlbumRecordFilters()
+) -> QuerySet[AlbumRecord]:
+    """The filtered history in one query, for reading straight through (the export); pages of it come
+    from album_record_page."""
     order = ("created_at", "id") if filters.oldest_first else ("-created_at", "-id")
-    return records.order_by(*order)
+    return _filtered(album_record_visible(user=user), filters).order_by(*order)
 
 
 def album_record_page(
@@ -98,16 +130,23 @@ def album_record_page(
     filters: AlbumRecordFilters = AlbumRecordFilters(),
     after: Cursor | None = None,
     before: Cursor | None = None,
+    size: int = HISTORY_PAGE_SIZE,
 ) -> SeekPage[AlbumRecord]:
     """One page of the filtered history, found by seeking, with a count that stops at a cap."""
     paginator = SeekPaginator(
-        queryset=album_record_list(user=user, filters=filters).only(*HISTORY_LIST_FIELDS),
+        parts=[_filtered(part, filters).only(*HISTORY_LIST_FIELDS) for part in album_record_visible_parts(user=user)],
         field="created_at",
-        size=HISTORY_PAGE_SIZE,
+        size=size,
         descending=not filters.oldest_first,
         count_cap=HISTORY_COUNT_CAP,
     )
     return paginator.page(after=after, before=before)
+
+
+def album_record_recent(*, user: AbstractBaseUser, count: int = 5) -> list[AlbumRecord]:
+    """The newest records `user` may see."""
+    paginator = SeekPaginator(parts=album_record_visible_parts(user=user), field="created_at", size=count)
+    return paginator.first_rows()
 
 
 def album_record_export_values(

@@ -35,9 +35,9 @@ from .selectors import (
     agency_connection_get,
     agency_connections_for,
     album_record_export_values,
-    album_record_list,
     album_record_page,
     album_record_pin,
+    album_record_recent,
     album_record_senders,
     album_record_visible,
     bulk_job_get,
@@ -74,8 +74,7 @@ PIN_ONCE_KEY = "aw_pin_once"
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    records = album_record_list(user=request.user)
-    return render(request, "albums/dashboard.html", {"recent_records": records[:5]})
+    return render(request, "albums/dashboard.html", {"recent_records": album_record_recent(user=request.user)})
 
 
 @login_required

@@ -218,13 +218,13 @@ def test_the_detail_page_shows_what_was_sent_and_what_came_back(signed_in):
     assert "ciphertext" not in page
 
 
-# Every list page runs a fixed number of queries, whatever the history's size:
-# session, user, the navigation's connection, the page's rows and the capped count.
-LIST_QUERIES = 5
-# session, user, connection and the five most recent records.
-DASHBOARD_QUERIES = 4
-# session, user and one streamed read.
-EXPORT_QUERIES = 3
+# Every list page runs a fixed number of queries, whatever the history's size: session, user, the
+# agency connections the user may use, the page's rows and the capped count, the navigation's connection.
+LIST_QUERIES = 6
+# session, user, agency connections, the five most recent records, the navigation's connection.
+DASHBOARD_QUERIES = 5
+# session, user, agency connections and one streamed read.
+EXPORT_QUERIES = 4
 
 
 @pytest.mark.parametrize("size", [0, 1, HISTORY_PAGE_SIZE + 1, 3 * HISTORY_PAGE_SIZE])
@@ -266,3 +266,34 @@ def test_name_search_matches_the_trigram_index_on_postgresql():
         plan = searched.explain()
 
     assert "albumrecord_name_trgm" in plan
+
+
+def test_agency_staff_see_what_was_sent_through_the_agency_merged_in_date_order(client, agency, staff):
+    AlbumRecordFactory(created_by=staff, name="Own", created_at=START + timedelta(hours=1))
+    AlbumRecordFactory(created_by=agency.user, name="Manager", connection=agency, for_member=True, created_at=START)
+    AlbumRecordFactory(created_by=agency.user, name="Manager own account", created_at=START + timedelta(hours=2))
+    client.force_login(staff)
+
+    response = client.get(LIST)
+
+    assert names_on(response) == ["Own", "Manager"]
+    senders = dict(response.context["filter_form"].fields["sent_by"].choices)
+    assert set(senders.values()) == {"Anyone", staff.username, agency.user.username}
+    assert names_on(client.get(LIST, {"sent_by": agency.user.pk})) == ["Manager"]
+
+
+# session, user, agency connections, the senders to choose from, rows and capped count of each of the
+# two parts (own records, the agency's), the navigation's connection.
+AGENCY_LIST_QUERIES = 9
+
+
+@pytest.mark.parametrize("size", [0, HISTORY_PAGE_SIZE + 1, 3 * HISTORY_PAGE_SIZE])
+def test_an_agency_history_page_runs_the_same_queries_at_any_size(client, agency, staff, django_assert_num_queries, size):
+    make_records(staff, size)
+    make_records(agency.user, size, connection=agency, for_member=True)
+    client.force_login(staff)
+
+    with django_assert_num_queries(AGENCY_LIST_QUERIES):
+        response = client.get(LIST, {"status": "created"})
+
+    assert len(names_on(response)) == min(2 * size, HISTORY_PAGE_SIZE)

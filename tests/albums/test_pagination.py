@@ -43,21 +43,25 @@ def walk(paginator: SeekPaginator, *, backwards: bool) -> list[list[int]]:
     return [[record.pk for record in page.items] for page in pages]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    offsets=st.lists(st.integers(min_value=0, max_value=4), max_size=14),
+    records=st.lists(st.tuples(st.integers(min_value=0, max_value=4), st.integers(min_value=0, max_value=2)), max_size=14),
     size=st.integers(min_value=1, max_value=5),
     descending=st.booleans(),
 )
-def test_walking_either_way_shows_every_row_once_in_order(offsets, size, descending):
+def test_walking_either_way_shows_every_row_of_every_part_once_in_order(records, size, descending):
     AlbumRecord.objects.all().delete()
-    user = UserFactory(username="walker")
-    for offset in offsets:  # few distinct timestamps, so many ties sit across page edges
-        AlbumRecordFactory(created_by=user, created_at=START + timedelta(seconds=offset))
+    users = [UserFactory(username=f"walker{n}") for n in range(3)]
+    for offset, owner in records:  # few distinct timestamps, so many ties sit across page and part edges
+        AlbumRecordFactory(created_by=users[owner], created_at=START + timedelta(seconds=offset))
     ordering = ("-created_at", "-pk") if descending else ("created_at", "pk")
     expected = list(AlbumRecord.objects.order_by(*ordering).values_list("pk", flat=True))
     paginator = SeekPaginator(
-        queryset=AlbumRecord.objects.all(), field="created_at", size=size, descending=descending, count_cap=3
+        parts=[AlbumRecord.objects.filter(created_by=user) for user in users],
+        field="created_at",
+        size=size,
+        descending=descending,
+        count_cap=3,
     )
 
     for backwards in (False, True):
