@@ -44,7 +44,7 @@ def bulk_rows() -> list[Row]:
 
 def main() -> int:
     """Every benchmark, or those named in BENCH_ONLY (submit, history, throughput, bulk)."""
-    started = time.monotonic()
+    started, load_before = time.monotonic(), os.getloadavg()[0]
     only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
 
     def wanted(name: str) -> bool:
@@ -66,10 +66,10 @@ def main() -> int:
     finally:
         bench.close()
     setup = f"cache and session reads through {cache_url}" if cache_url else "per-process cache (BENCH_CACHE_URL unset)"
-    text = (
-        table_text(rows)
-        + f"\n\n{sum(r.passed is False for r in rows)} over budget; {setup}; took {time.monotonic() - started:.0f} s"
-    )
+    # Timings on a shared machine move with its load: say what it was.
+    load = f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after on {os.cpu_count()} CPUs"
+    took = f"took {time.monotonic() - started:.0f} s"
+    text = table_text(rows) + f"\n\n{sum(r.passed is False for r in rows)} over budget; {setup}; {load}; {took}"
     print(text)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.txt").write_text(text + "\n")
