@@ -30,6 +30,7 @@ def database_recreate(url: str) -> None:
 
 class BenchEnvironment:
     def __init__(self, database_url: str, cache_url: str = "") -> None:
+        database_recreate(database_url)  # first, so an unreachable PostgreSQL stops the run before any process starts
         self._standin_process = StandInProcess()
         self.standin = StandIn(self._standin_process.url)
         self._static = tempfile.TemporaryDirectory(prefix="awportal-bench-static-")
@@ -44,9 +45,15 @@ class BenchEnvironment:
             LOG_LEVEL="WARNING",
             **({"CACHE_URL": cache_url} if cache_url else {}),
         )
-        database_recreate(database_url)
         os.environ.update(self.env)
+        try:
+            self._prepare()
+        except BaseException:
+            self.close()
+            raise
 
+    @staticmethod
+    def _prepare() -> None:
         import django
         from django.core.management import call_command
 
