@@ -116,6 +116,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# axes warns when its cache is per-process. A local DEBUG run is one process, which throttles
+# correctly on its own memory; with DEBUG off the warning (and check --deploy) stay.
+SILENCED_SYSTEM_CHECKS = ["axes.W001"] if DEBUG else []
 
 # --- I18N -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
