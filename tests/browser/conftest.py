@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, expect, sync_playwright
 
 from tests.support.browser import DESKTOP, FAILING_IMPACTS, PHONE, AxeReport, HtmlChecker, chromium_launch
 from tests.support.standin import ROOT, StandIn
@@ -100,6 +100,20 @@ class Portal:
                 self._documents[page] = response
         elif response.status >= 400 and not response.url.endswith("/favicon.ico"):  # the stand-in has none
             self.problems.append(f"{response.status} for {response.url}")
+
+    def sign_in(self, page: Page, username: str, password: str = "portal-password-1") -> None:
+        """Sign in through the sign-in form (the factories' users have the default password)."""
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+
+    def approve_at_unified_login(self, page: Page, account: str) -> None:
+        """From the Connection page, through the stand-in's Unified Login as `account`, and back."""
+        page.get_by_role("button", name="Connect AdultWork account").click()
+        expect(page).to_have_url(re.compile(rf"^{re.escape(self.standin.url)}/OAuth/Authorize\?"))
+        page.get_by_label("Sign in as").select_option(label=account)
+        page.get_by_role("button", name="Approve").click()
 
     def check(self, page: Page, name: str) -> None:
         """No serious or critical axe-core violation on the page as it is now, and its HTML is valid."""

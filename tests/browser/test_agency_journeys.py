@@ -24,17 +24,12 @@ def outcome(page: Page, user_id: int):
 def test_a_manager_connects_and_creates_for_a_member_found_by_typing(portal):
     UserFactory(username="dana")
     page = portal.page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("dana")
-    page.get_by_label("Password").fill("portal-password-1")
-    page.get_by_role("button", name="Sign in").click()
+    portal.sign_in(page, "dana")
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Agency")).to_have_count(0)
 
     nav.get_by_role("link", name="Connection").click()
-    page.get_by_role("button", name="Connect AdultWork account").click()
-    page.get_by_label("Sign in as").select_option(label=f"demo_agency ({DEMO_MANAGER_ID})")
-    page.get_by_role("button", name="Approve").click()
+    portal.approve_at_unified_login(page, f"demo_agency ({DEMO_MANAGER_ID})")
     expect(page.locator(".messages")).to_contain_text(f"Connected AdultWork account {DEMO_MANAGER_ID}")
 
     nav.get_by_role("link", name="Agency").click()
