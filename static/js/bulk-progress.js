@@ -1,6 +1,7 @@
 // Follows a bulk job: polls its progress and updates the bar, the counts and each member's row as
-// outcomes arrive; reloads once when the job finishes, to show what can be done next. Without this
-// script the page refreshes itself (a <noscript> refresh) and has a Reload link.
+// outcomes arrive. When the job finishes, the parts of the page marked data-swap-when-finished (what
+// can be done next, when it finished) are fetched again and put in place, so the page never reloads
+// and the reader keeps their place. Without this script the page has a Reload link instead.
 (function () {
   "use strict";
 
@@ -11,6 +12,7 @@
   }
   var url = section.getAttribute("data-progress-url");
   var bar = document.getElementById("bulk-progress-bar");
+  var reloadHint = section.querySelector("[data-reload-hint]");
 
   function setCount(name, value) {
     var element = section.querySelector('[data-count="' + name + '"]');
@@ -49,26 +51,54 @@
     progress.members.forEach(updateRow);
   }
 
-  function poll() {
-    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+  function fetchOk(address, accept) {
+    return fetch(address, { headers: { Accept: accept }, credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
         if (!response.ok) {
-          throw new Error("progress answered " + response.status);
+          throw new Error(address + " answered " + response.status);
         }
-        return response.json();
+        return response;
+      });
+  }
+
+  function showFinished() {
+    fetchOk(window.location.href, "text/html")
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var finished = new DOMParser().parseFromString(html, "text/html");
+        document.querySelectorAll("[data-swap-when-finished]").forEach(function (element) {
+          var replacement = finished.getElementById(element.id);
+          if (replacement) {
+            element.replaceWith(document.importNode(replacement, true));
+          }
+        });
       })
+      .catch(function () {
+        window.location.reload(); // the outcomes are shown already; a reload brings the rest
+      });
+  }
+
+  function poll() {
+    fetchOk(url, "application/json")
+      .then(function (response) { return response.json(); })
       .then(function (progress) {
         show(progress);
         if (progress.finished) {
-          window.location.reload();
+          showFinished();
         } else {
           window.setTimeout(poll, POLL_MS);
         }
       })
       .catch(function () {
+        if (reloadHint) {
+          reloadHint.hidden = false;
+        }
         window.setTimeout(poll, POLL_MS * 4); // the server may be restarting: keep trying, more slowly
       });
   }
 
+  if (reloadHint) {
+    reloadHint.hidden = true; // the outcomes arrive by themselves
+  }
   window.setTimeout(poll, POLL_MS);
 })();

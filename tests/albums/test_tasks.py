@@ -4,17 +4,15 @@ import signal
 import uuid
 
 import pytest
-from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from albums.models import BulkJob
 from albums.selectors import bulk_job_progress
 from albums.services.bulk import bulk_job_create
+from tests.support.tasks import DATABASE_TASKS, worker_run
 
 # Committed for real: the worker closes and reopens database connections as it would in production.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 @pytest.fixture
@@ -42,7 +40,7 @@ def test_a_queued_job_waits_in_the_database_until_the_worker_runs_it(
     assert job.status == BulkJob.Status.QUEUED
     assert standin.requests() == []
 
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
+    worker_run()
 
     queued.refresh_from_db()
     assert queued.status == "SUCCESSFUL"

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, expect, sync_playwright
 
 from tests.support.browser import DESKTOP, FAILING_IMPACTS, PHONE, AxeReport, HtmlChecker, chromium_launch
 from tests.support.standin import ROOT, StandIn
@@ -64,6 +65,7 @@ class Portal:
         self._html_checker = html_checker
         self._contexts: list[BrowserContext] = []
         self._documents: dict[Page, Response] = {}
+        self._scriptless: dict[Page, bool] = {}  # pages opened without JavaScript: whether at phone width
         self.problems: list[str] = []
 
     def page(self, *, user=None, phone: bool = False, **context_options) -> Page:
@@ -83,6 +85,8 @@ class Portal:
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(str(error)))
         page.on("response", lambda response: self._response(page, response))
+        if context_options.get("java_script_enabled") is False:
+            self._scriptless[page] = phone
         return page
 
     def _console(self, message: ConsoleMessage) -> None:
@@ -97,13 +101,46 @@ class Portal:
         elif response.status >= 400 and not response.url.endswith("/favicon.ico"):  # the stand-in has none
             self.problems.append(f"{response.status} for {response.url}")
 
+    def sign_in(self, page: Page, username: str, password: str = "portal-password-1") -> None:
+        """Sign in through the sign-in form (the factories' users have the default password)."""
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+
+    def approve_at_unified_login(self, page: Page, account: str) -> None:
+        """From the Connection page, through the stand-in's Unified Login as `account`, and back."""
+        page.get_by_role("button", name="Connect AdultWork account").click()
+        expect(page).to_have_url(re.compile(rf"^{re.escape(self.standin.url)}/OAuth/Authorize\?"))
+        page.get_by_label("Sign in as").select_option(label=account)
+        page.get_by_role("button", name="Approve").click()
+
     def check(self, page: Page, name: str) -> None:
         """No serious or critical axe-core violation on the page as it is now, and its HTML is valid."""
-        by_impact = _axe_report.check(page, name)
-        failing = {impact: by_impact[impact] for impact in FAILING_IMPACTS if impact in by_impact}
-        assert not failing, f"axe-core on {name}: {failing}"
+        self.check_accessible(page, name)
         errors = self._html_checker.errors(self._documents[page].text())
         assert not errors, f"HTML of {name}: {errors}"
+
+    def check_accessible(self, page: Page, name: str) -> None:
+        """No serious or critical axe-core violation on the page as it is now."""
+        by_impact = _axe_report.check(self._scriptless_copy(page) if page in self._scriptless else page, name)
+        failing = {impact: by_impact[impact] for impact in FAILING_IMPACTS if impact in by_impact}
+        assert not failing, f"axe-core on {name}: {failing}"
+
+    def _scriptless_copy(self, page: Page) -> Page:
+        """What a browser without JavaScript built of `page`, in a page where axe-core can run.
+
+        axe-core needs JavaScript, and with it on a browser ignores <noscript>. So the copy is the page's
+        HTML as served, its scripts taken out and its <noscript> content made live, shown at the same
+        URL (so its styles load) in a page with JavaScript on.
+        """
+        document = self._documents[page]
+        html = re.sub(r"<script\b[^>]*>.*?</script>", "", document.text(), flags=re.S | re.I)
+        html = re.sub(r"</?noscript>", "", html, flags=re.I)
+        copy = self.page(phone=self._scriptless[page])
+        copy.route(document.url, lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html))
+        copy.goto(document.url)
+        return copy
 
     def screenshot(self, page: Page, name: str, *, full_page: bool = True) -> Path:
         """Save the page as `name`.png in SCREENSHOTS_DIR, whole or (full_page=False) what fits the window."""

@@ -46,10 +46,7 @@ def test_signing_in_and_out_through_the_forms(portal):
 def test_a_wrong_password_is_refused_on_the_page(portal):
     UserFactory(username="ann")
     page = portal.page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("ann")
-    page.get_by_label("Password").fill("not-the-password")
-    page.get_by_role("button", name="Sign in").click()
+    portal.sign_in(page, "ann", "not-the-password")
     expect(page.get_by_role("alert")).to_contain_text("enter a correct username and password")
 
 
@@ -58,10 +55,7 @@ def test_connecting_through_unified_login_in_the_browser(portal):
     page = portal.page(user=user)
     page.goto("/connect/")
 
-    page.get_by_role("button", name="Connect AdultWork account").click()
-    expect(page).to_have_url(re.compile(rf"^{re.escape(portal.standin.url)}/OAuth/Authorize\?"))
-    page.get_by_label("Sign in as").select_option(label="demo_agency (200001)")
-    page.get_by_role("button", name="Approve").click()
+    portal.approve_at_unified_login(page, "demo_agency (200001)")
 
     expect(page).to_have_url(re.compile(r"/connect/$"))
     expect(page.locator(".messages")).to_contain_text("Connected AdultWork account 200001 through AdultWork's login.")

@@ -1,4 +1,5 @@
-"""Every page, in each state worth seeing: no serious or critical axe-core violation, valid HTML, fits a phone.
+"""Every page, in each state worth seeing: no serious or critical axe-core violation (at desktop and phone
+width), valid HTML, fits a phone.
 
 To cover a new page, add a Screen: a name and a function that opens the page in the state to check.
 Screens with `screenshot` set are the README's pictures (docs/screenshots, written by `make screenshots`).
@@ -7,15 +8,25 @@ Screens with `screenshot` set are the README's pictures (docs/screenshots, writt
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from albums.models import AlbumRecord, Connection
+from albums.models import AlbumRecord, BulkJob, BulkJobItem, Connection, Member
 from tests.browser.conftest import Portal
-from tests.factories import AlbumRecordFactory, ConnectionFactory, UserFactory
+from tests.factories import (
+    FIRST_GROUP_MEMBER_ID,
+    AlbumRecordFactory,
+    ConnectionFactory,
+    ManagerConnectionFactory,
+    MemberFactory,
+    UserFactory,
+)
 from tests.support.browser import AxeReport
 
 pytestmark = pytest.mark.browser
@@ -112,6 +123,131 @@ def unified_login(portal: Portal, phone: bool) -> Page:
     return page
 
 
+# --- An agency: the demo group manager's roster and bulk jobs ---------------------------------------
+
+ROSTER_SIZE = 8
+# A bulk job as the pictures show it: (member's offset in the roster, outcome, what went wrong).
+FINISHED_JOB = [
+    (0, AlbumRecord.Status.CREATED, ""),
+    (1, AlbumRecord.Status.CREATED, ""),
+    (2, AlbumRecord.Status.FAILED, "AdultWork is limiting requests right now. Nothing was created; try again in 12 seconds."),
+    (3, AlbumRecord.Status.UNKNOWN, "AdultWork did not answer in time. We cannot tell whether the album was created, "
+     "so it was not sent again. Check the record before trying again."),
+    (4, AlbumRecord.Status.CREATED, ""),
+]
+# Running: two created, one on its way, the rest waiting for their turn.
+RUNNING_JOB = [(0, AlbumRecord.Status.CREATED, ""), (1, AlbumRecord.Status.CREATED, ""), (2, AlbumRecord.Status.PENDING, "")]
+
+
+def demo_agency(*, by_hand: bool = False) -> Connection:
+    """`agency`, the stand-in's demo group manager, with its roster: from getGroupDetails, current
+    members and one who left; or `by_hand`, as the portal keeps it without an API key."""
+    connection = Connection.objects.filter(user__username="agency").first()
+    if connection is not None:
+        return connection
+    connection = ManagerConnectionFactory(user=UserFactory(username="agency"))
+    source = Member.Source.MANUAL if by_hand else Member.Source.API
+    seen = None if by_hand else timezone.now()
+    for user_id in range(FIRST_GROUP_MEMBER_ID, FIRST_GROUP_MEMBER_ID + ROSTER_SIZE):
+        MemberFactory(connection=connection, aw_user_id=user_id, source=source, last_seen_at=seen)
+    if not by_hand:
+        MemberFactory(connection=connection, aw_user_id=FIRST_GROUP_MEMBER_ID + 119, is_stale=True, last_seen_at=seen - timedelta(days=9))
+    return connection
+
+
+def demo_bulk_job(
+    name: str, outcomes: list[tuple[int, AlbumRecord.Status, str]], *, members: int, status: BulkJob.Status
+) -> BulkJob:
+    """A bulk job of the demo agency to `members` members; the first ones have the given outcomes."""
+    connection = demo_agency()
+    job = BulkJob.objects.filter(name=name).first()
+    if job is not None:
+        return job
+    now = timezone.now()
+    job = BulkJob.objects.create(
+        created_by=connection.user, connection=connection, acting_aw_user_id=connection.aw_user_id,
+        submission_key=uuid.uuid4(), name=name, description="New pictures, one album each.", status=status,
+        member_count=members, created_at=now - timedelta(minutes=3), started_at=now - timedelta(minutes=3),
+        finished_at=now if status == BulkJob.Status.FINISHED else None,
+    )
+    chosen = list(connection.members.filter(is_stale=False).order_by("aw_user_id")[:members])
+    records = {
+        offset: AlbumRecordFactory(
+            created_by=connection.user, aw_user_id=chosen[offset].aw_user_id, acting_aw_user_id=connection.aw_user_id,
+            connection=connection, for_member=True, member_nickname=chosen[offset].nickname, bulk_job=job,
+            name=name, description=job.description, status=status_, error_message=message,
+            completed_at=None if status_ == AlbumRecord.Status.PENDING else now,
+            **(created_album(name, job.description) if status_ == AlbumRecord.Status.CREATED else {"album_id": None}),
+        )
+        for offset, status_, message in outcomes
+    }
+    BulkJobItem.objects.bulk_create(
+        BulkJobItem(job=job, aw_user_id=member.aw_user_id, nickname=member.nickname, record=records.get(offset))
+        for offset, member in enumerate(chosen)
+    )
+    return job
+
+
+def created_album(name: str, description: str) -> dict:
+    """What AdultWork answers about a new album, as an album record keeps it."""
+    return {"album_name": name, "album_description": description, "album_size": 0, "sequence": 0}
+
+
+def agency_page(path: str, **connection_options) -> Callable[[Portal, bool], Page]:
+    def open_page(portal: Portal, phone: bool) -> Page:
+        page = portal.page(user=demo_agency(**connection_options).user, phone=phone)
+        page.goto(path)
+        return page
+
+    return open_page
+
+
+def finished_job() -> BulkJob:
+    return demo_bulk_job("Spring set", FINISHED_JOB, members=len(FINISHED_JOB), status=BulkJob.Status.FINISHED)
+
+
+def running_job() -> BulkJob:
+    return demo_bulk_job("Summer set", RUNNING_JOB, members=6, status=BulkJob.Status.RUNNING)
+
+
+def bulk_job_page(job: Callable[[], BulkJob], **page_options) -> Callable[[Portal, bool], Page]:
+    def open_page(portal: Portal, phone: bool) -> Page:
+        bulk_job = job()
+        page = portal.page(user=bulk_job.created_by, phone=phone, **page_options)
+        page.goto(bulk_job.get_absolute_url())
+        return page
+
+    return open_page
+
+
+def with_bulk_jobs(path: str) -> Callable[[Portal, bool], Page]:
+    def open_page(portal: Portal, phone: bool) -> Page:
+        finished_job(), running_job()
+        return agency_page(path)(portal, phone)
+
+    return open_page
+
+
+def member_record(portal: Portal, phone: bool) -> Page:
+    record = finished_job().records.get(status=AlbumRecord.Status.CREATED, aw_user_id=FIRST_GROUP_MEMBER_ID)
+    return agency_page(record.get_absolute_url())(portal, phone)
+
+
+def member_picked(portal: Portal, phone: bool) -> Page:
+    page = agency_page("/albums/new/member/?q=member00")(portal, phone)
+    page.get_by_role("combobox", name="Member").select_option(label="member004 (300004)")
+    page.get_by_label("Name").fill("Spring set")
+    return page
+
+
+def member_add_refused(portal: Portal, phone: bool) -> Page:
+    page = agency_page("/members/", by_hand=True)(portal, phone)
+    page.get_by_label("AdultWork UserID").fill("0")
+    page.get_by_role("button", name="Add member").click()
+    expect(page.get_by_role("heading", name=re.compile("^Add a member"))).to_be_visible()
+    return page
+
+
 @dataclass(frozen=True)
 class Screen:
     slug: str
@@ -119,6 +255,7 @@ class Screen:
     open: Callable[[Portal, bool], Page]
     screenshot: bool = False
     phone_screenshot: bool = False
+    settings: dict = field(default_factory=dict)  # settings to open the page under
 
 
 SCREENS = [
@@ -139,11 +276,26 @@ SCREENS = [
     Screen("login-problem", "Login answer refused", signed_in("/connect/callback/?state=forged&code=x")),
     Screen("not-found", "Page not found", signed_in("/albums/999999/")),
     Screen("form-expired", "Form expired (CSRF)", form_expired),
+    Screen("member-album-create", "Create album for a member, searched", member_picked, screenshot=True),
+    Screen("members", "Agency members, from AdultWork", with_bulk_jobs("/members/"), screenshot=True),
+    Screen("members-by-hand", "Agency members, kept by hand", agency_page("/members/", by_hand=True),
+           settings={"AW_API_KEY": ""}),
+    Screen("member-add-refused", "Add a member, refused input", member_add_refused, settings={"AW_API_KEY": ""}),
+    Screen("bulk-job-create", "Create one album for many members", agency_page("/albums/bulk/new/")),
+    Screen("bulk-jobs", "Bulk jobs", with_bulk_jobs("/albums/bulk/")),
+    Screen("bulk-job-running", "Bulk job, running", bulk_job_page(running_job), screenshot=True),
+    Screen("bulk-job-running-no-js", "Bulk job, running, without JavaScript",
+           bulk_job_page(running_job, java_script_enabled=False)),
+    Screen("bulk-job-finished", "Bulk job, finished: created, failed, unknown", bulk_job_page(finished_job),
+           screenshot=True),
+    Screen("member-album", "Album record for a member", member_record),
 ]
 
 
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda screen: screen.slug)
-def test_each_page_is_accessible_valid_and_fits_a_phone(portal, screen):
+def test_each_page_is_accessible_valid_and_fits_a_phone(portal, settings, screen):
+    for name, value in screen.settings.items():
+        setattr(settings, name, value)
     page = screen.open(portal, False)
     portal.check(page, screen.name)
     if screen.screenshot:
@@ -152,6 +304,7 @@ def test_each_page_is_accessible_valid_and_fits_a_phone(portal, screen):
     phone = screen.open(portal, True)
     overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{screen.name} is {overflow}px wider than a phone"
+    portal.check_accessible(phone, f"{screen.name}, phone")  # what scrolls, and what must be reachable, differs
     if screen.phone_screenshot:
         portal.screenshot(phone, f"{screen.slug}-phone", full_page=False)  # what a phone shows first
 
