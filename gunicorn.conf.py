@@ -18,10 +18,12 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = _int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1)
 worker_class = "gthread"
 threads = _int("GUNICORN_THREADS", 4)
-# A worker silent for this long is replaced; longer than the slowest AdultWork call (connect + read).
-timeout = _int("GUNICORN_TIMEOUT", 30)
+# A worker silent for this long is replaced. A create can wait for two AdultWork calls (the create,
+# then one read-only check after an unknown outcome), each up to connect + read timeout (~18 s by
+# default): killing the worker mid-call would leave a pending record.
+timeout = _int("GUNICORN_TIMEOUT", 60)
 # On SIGTERM (a deploy), requests in flight get this long to finish, an album creation included.
-graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 60)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Recycle workers now and then, staggered, so slow leaks never add up.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
