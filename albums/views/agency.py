@@ -1,0 +1,220 @@
+"""Agency pages: the member roster and bulk jobs. To users with no agency connection they do not exist (404)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ..errors import PortalError
+from ..forms import BulkJobForm, MemberAddForm
+from ..models import BulkJob, Connection, Member
+from ..selectors import (
+    agency_connection_get,
+    bulk_job_get,
+    bulk_job_list,
+    bulk_job_progress,
+    member_get,
+    member_roster,
+    member_search,
+    members_actable,
+)
+from ..services.bulk import bulk_job_create, bulk_job_retry
+from ..services.members import member_add, member_remove, member_roster_refresh
+from .common import agency_connections_or_404, album_form_page, member_search_form
+
+BULK_JOB_PAGE_SIZE = 25
+ROSTER_PAGE_SIZE = 100
+
+
+def _chosen_agency(request: HttpRequest) -> tuple[Connection, list[Connection]]:
+    """The agency named by the `agency` parameter (the first one by default), and all of them."""
+    connections = agency_connections_or_404(request)
+    wanted = request.POST.get("agency") or request.GET.get("agency")
+    if not wanted:
+        return connections[0], connections
+    chosen = next((c for c in connections if str(c.pk) == wanted), None)
+    if chosen is None:
+        raise Http404("That agency is not available to you.")
+    return chosen, connections
+
+
+@login_required
+def member_list(request: HttpRequest) -> HttpResponse:
+    connection, connections = _chosen_agency(request)
+    search = member_search_form(request)
+    roster = member_search(member_roster(connection=connection), query=search.cleaned_data["q"])
+    page = Paginator(roster, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "albums/member_list.html",
+        {
+            "agency": connection,
+            "agencies": connections,
+            "search": search,
+            "page_obj": page,
+            "add_form": MemberAddForm(),
+            "roster_from_api": bool(settings.AW_API_KEY),
+            "recent_jobs": bulk_job_list(user=request.user)[:5],
+        },
+    )
+
+
+def _agency_or_404(request: HttpRequest, pk: int) -> Connection:
+    connection = agency_connection_get(user=request.user, pk=pk)
+    if connection is None:
+        raise Http404("That agency is not available to you.")
+    return connection
+
+
+def _roster_url(connection: Connection) -> str:
+    return f"{reverse('member_list')}?agency={connection.pk}"
+
+
+def _report(request: HttpRequest, action: Callable[[], str]) -> None:
+    """Run a service call; show what it did, or why it was refused."""
+    try:
+        messages.success(request, action())
+    except PortalError as error:
+        messages.error(request, error.message)
+
+
+def _refreshed(connection: Connection) -> str:
+    refresh = member_roster_refresh(connection=connection)
+    return (
+        f"Member list refreshed from AdultWork: {refresh.members} members, {refresh.added} new, "
+        f"{refresh.gone_stale} no longer in the group."
+    )
+
+
+@login_required
+@require_POST
+def member_roster_refresh_view(request: HttpRequest, connection_pk: int) -> HttpResponse:
+    connection = _agency_or_404(request, connection_pk)
+    _report(request, lambda: _refreshed(connection))
+    return redirect(_roster_url(connection))
+
+
+@login_required
+def member_add_view(request: HttpRequest, connection_pk: int) -> HttpResponse:
+    connection = _agency_or_404(request, connection_pk)
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = member_add(
+                connection=connection,
+                aw_user_id=form.cleaned_data["aw_user_id"],
+                nickname=form.cleaned_data["nickname"],
+            )
+        except PortalError as error:
+            form.add_portal_error(error)
+        else:
+            messages.success(request, f"Added {member} to the member list.")
+            return redirect(_roster_url(connection))
+    return render(request, "albums/member_add.html", {"agency": connection, "add_form": form})
+
+
+def _removed(member: Member) -> str:
+    member_remove(member=member)
+    return f"Removed {member} from the member list."
+
+
+@login_required
+@require_POST
+def member_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    member = member_get(user=request.user, pk=pk)
+    if member is None:
+        raise Http404("No such member in an agency available to you.")
+    _report(request, lambda: _removed(member))
+    return redirect(_roster_url(member.connection))
+
+
+@login_required
+def bulk_job_create_view(request: HttpRequest) -> HttpResponse:
+    connection, connections = _chosen_agency(request)
+    search = member_search_form(request)
+    members = members_actable(user=request.user, connection=connection)
+    member_count = members.count()
+    if request.method != "POST":
+        members = member_search(members, query=search.cleaned_data["q"])
+    form = BulkJobForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = bulk_job_create(
+                user=request.user, connection=connection, member_user_ids=form.chosen_user_ids, **form.album
+            )
+        except PortalError as error:
+            form.add_portal_error(error)  # nothing was queued, so the same key may be sent again
+        else:
+            return redirect(job)
+    context = {
+        "form": form,
+        "search": search,
+        "agency": connection,
+        "agencies": connections,
+        "member_count": member_count,
+    }
+    return album_form_page(request, "albums/bulk_job_form.html", context)
+
+
+@login_required
+def bulk_job_list_view(request: HttpRequest) -> HttpResponse:
+    agency_connections_or_404(request)
+    page = Paginator(bulk_job_list(user=request.user), BULK_JOB_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "albums/bulk_job_list.html", {"page_obj": page})
+
+
+def _bulk_job_or_404(request: HttpRequest, pk: int) -> BulkJob:
+    job = bulk_job_get(user=request.user, pk=pk)
+    if job is None:
+        raise Http404("No such bulk job available to you.")
+    return job
+
+
+@login_required
+def bulk_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    progress = bulk_job_progress(job=_bulk_job_or_404(request, pk))
+    return render(request, "albums/bulk_job_detail.html", {"job": progress.job, "progress": progress})
+
+
+@login_required
+def bulk_job_progress_json(request: HttpRequest, pk: int) -> JsonResponse:
+    """What the progress page's script polls for: the counts and each member's outcome."""
+    progress = bulk_job_progress(job=_bulk_job_or_404(request, pk))
+    return JsonResponse(
+        {
+            "status": progress.job.status,
+            "status_label": progress.job.get_status_display(),
+            "finished": progress.is_finished,
+            "total": progress.total,
+            "done": progress.done,
+            "counts": progress.counts,
+            "members": [
+                {
+                    "user_id": outcome.item.aw_user_id,
+                    "nickname": outcome.item.nickname,
+                    "outcome": outcome.outcome,
+                    "label": outcome.label,
+                    "album_id": outcome.item.record.album_id if outcome.item.record else None,
+                    "message": outcome.message,
+                    "url": outcome.item.record.get_absolute_url() if outcome.item.record else None,
+                }
+                for outcome in progress.items
+            ],
+        }
+    )
+
+
+@login_required
+@require_POST
+def bulk_job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _bulk_job_or_404(request, pk)
+    _report(request, lambda: f"Sending again to {bulk_job_retry(job=job)} failed member(s).")
+    return redirect(job)
