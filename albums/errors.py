@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from . import adultwork as aw
@@ -37,7 +38,7 @@ class PortalError(Exception):
 
 
 def _wait(exc: aw.RateLimited) -> str:
-    return f"in {int(exc.retry_after + 0.999)} seconds" if exc.retry_after is not None else "in a minute"
+    return f"in {math.ceil(exc.retry_after)} seconds" if exc.retry_after is not None else "in a minute"
 
 
 def portal_error_from(exc: aw.AdultWorkError) -> PortalError:
