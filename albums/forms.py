@@ -296,6 +296,16 @@ class MemberSearchForm(forms.Form):
     q = forms.CharField(label="Find a member", required=False, help_text="Part of a nickname, or the start of a UserID.")
 
 
+class AlbumSyncForm(forms.Form):
+    member = forms.IntegerField(
+        label="Member (AdultWork UserID)",
+        required=False,
+        min_value=1,
+        help_text="Leave empty for your own account.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
 class HistoryFilterForm(forms.Form):
     """The history's filters, read from the query string so that every view of it has a URL to share."""
 

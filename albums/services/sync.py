@@ -10,7 +10,7 @@ from django.utils import timezone
 from .. import adultwork as aw
 from ..errors import PortalError, portal_error_from
 from ..models import AlbumRecord
-from ..selectors import connection_get
+from ..selectors import connection_get, member_actable_by
 from .connections import connection_call_api
 
 
@@ -23,25 +23,37 @@ class SyncResult:
     not_from_portal: list[aw.PictureAlbum] = field(default_factory=list)
 
 
-def album_records_sync(*, user: AbstractBaseUser) -> SyncResult:
-    """Read the account's albums from AdultWork; mark the user's created records that are gone (or
-    back), and list the albums the portal never created. Reads only: nothing is sent but a GET."""
-    connection = connection_get(user=user)
-    if connection is None:
-        raise PortalError("Connect your AdultWork account to refresh from AdultWork.")
-    aw_user_id = connection.aw_user_id
+def album_records_sync(*, user: AbstractBaseUser, member_user_id: int | None = None) -> SyncResult:
+    """Read an account's albums from AdultWork: the user's own, or (with `member_user_id`) a group
+    member's through the agency connection the user may act through. Mark the created records of that
+    account that are gone (or back), and list the albums the portal never created. Reads only."""
+    if member_user_id is None:
+        connection = connection_get(user=user)
+        if connection is None:
+            raise PortalError("Connect your AdultWork account to refresh from AdultWork.")
+        records = AlbumRecord.objects.filter(created_by=user, for_member=False, aw_user_id=connection.aw_user_id)
+        aw_user_id = connection.aw_user_id
+    else:
+        member = member_actable_by(user=user, member_user_id=member_user_id)
+        if member is None:
+            raise PortalError(
+                f"You may not read the albums of AdultWork member {member_user_id}: they are not a current "
+                "member of a group whose manager's connection you may use."
+            )
+        connection = member.connection
+        records = AlbumRecord.objects.filter(connection=connection, for_member=True, aw_user_id=member_user_id)
+        aw_user_id = member_user_id
     try:
         remote = connection_call_api(
-            connection=connection, call=lambda client: client.albums_list(user_id=aw_user_id)
+            connection=connection,
+            call=lambda client: client.albums_list(user_id=aw_user_id, for_member=member_user_id is not None),
         )
     except aw.AdultWorkError as exc:
         raise portal_error_from(exc) from None
     remote_ids = {album.album_id for album in remote}
     result = SyncResult(aw_user_id=aw_user_id, remote_count=len(remote))
     now = timezone.now()
-    created = AlbumRecord.objects.filter(
-        created_by=user, aw_user_id=aw_user_id, status=AlbumRecord.Status.CREATED
-    )
+    created = records.filter(status=AlbumRecord.Status.CREATED)
     changed = []
     for record in created.only("pk", "name", "album_id", "remote_missing_since"):
         if record.album_id not in remote_ids:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from ..errors import PortalError
 from ..exports import HISTORY_FIELDS, history_csv_lines
-from ..forms import HistoryFilterForm
+from ..forms import AlbumSyncForm, HistoryFilterForm
 from ..models import AlbumRecord
 from ..selectors import (
     album_record_export_values,
@@ -63,14 +63,15 @@ def album_export(request: HttpRequest) -> StreamingHttpResponse:
 
 @login_required
 def album_sync(request: HttpRequest) -> HttpResponse:
-    """GET explains; POST reads the account's albums from AdultWork and shows what differs."""
+    """GET explains; POST reads an account's albums from AdultWork and shows what differs."""
+    form = AlbumSyncForm(request.POST if request.method == "POST" else None)  # a bare POST means "my own"
     result = None
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
         try:
-            result = album_records_sync(user=request.user)
+            result = album_records_sync(user=request.user, member_user_id=form.cleaned_data["member"])
         except PortalError as error:
-            messages.error(request, error.message)
-    return render(request, "albums/album_sync.html", {"result": result})
+            form.add_error(None, error.message)
+    return render(request, "albums/album_sync.html", {"form": form, "result": result})
 
 
 def _album_detail_page(

@@ -65,3 +65,41 @@ def test_without_a_connection_the_page_says_to_connect(client, standin):
     client.force_login(UserFactory())
     page = client.post(reverse("album_sync"), follow=True).content.decode()
     assert "Connect your AdultWork account" in page
+
+
+def test_staff_refresh_a_members_records_through_the_agency_connection(staff, agency, standin):
+    kept = album_create(user=staff, member_user_id=300004, name="Kept", submission_key=uuid.uuid4())
+    gone = AlbumRecordFactory(
+        created_by=agency.user, connection=agency, for_member=True, aw_user_id=300004,
+        acting_aw_user_id=200001, album_id=4999997, name="Deleted on AW",
+    )
+    own_record_same_id = AlbumRecordFactory(created_by=staff, aw_user_id=300004, album_id=4999996)
+    standin.forget_requests()
+
+    result = album_records_sync(user=staff, member_user_id=300004)
+
+    assert [r.pk for r in result.missing] == [gone.pk]
+    assert result.aw_user_id == 300004 and result.not_from_portal == []
+    [read] = standin.requests("getalbums")
+    assert read["path"].lower() == "/v1/groups/pictures/getalbums" and read["query"]["UserID"] == "300004"
+    assert read["headers"]["Authorization"] == "bearer demo-manager-token"
+    kept.refresh_from_db()
+    own_record_same_id.refresh_from_db()
+    assert kept.remote_missing_since is None and own_record_same_id.remote_missing_since is None
+
+
+@pytest.mark.parametrize("member_user_id", [300004, 400001])
+def test_a_member_the_user_may_not_act_for_is_refused_before_any_read(connected_user, agency, standin, member_user_id):
+    with pytest.raises(PortalError, match="You may not read the albums"):
+        album_records_sync(user=connected_user, member_user_id=member_user_id)
+    assert standin.requests("getalbums") == []
+
+
+def test_the_page_refreshes_a_member_for_agency_staff(client, staff, standin):
+    client.force_login(staff)
+    assert "Member (AdultWork UserID)" in client.get(reverse("album_sync")).content.decode()
+
+    page = client.post(reverse("album_sync"), {"member": "300004"}).content.decode()
+
+    assert "AdultWork UserID 300004: 0 albums on AdultWork" in page
+    assert "You may not read" in client.post(reverse("album_sync"), {"member": "400001"}).content.decode()
