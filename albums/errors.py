@@ -89,6 +89,19 @@ def check_error_from(exc: aw.AdultWorkError) -> PortalError:
     return PortalError(f"{exc.message} The album list could not be read; check again in a moment.")
 
 
+def gallery_error_from(exc: aw.AdultWorkError) -> PortalError:
+    """Why an account's albums could not be read for the Gallery: a read, so nothing changed either way."""
+    if isinstance(exc, aw.NotAuthorised):
+        return PortalError(
+            "AdultWork no longer accepts the connection's access token, so the albums could not be read. "
+            "Connect the AdultWork account again.",
+            code=PortalError.RECONNECT,
+        )
+    if isinstance(exc, aw.RateLimited):
+        return PortalError(f"AdultWork is limiting requests right now. Try again {_wait(exc)}.")
+    return PortalError(f"{exc.message} The albums could not be read; try again in a moment.")
+
+
 def member_list_error_from(exc: aw.AdultWorkError) -> PortalError:
     """getGroupDetails failures: a read made with the portal's API key, so nothing changed either way."""
     if isinstance(exc, aw.NotAuthorised):

@@ -287,6 +287,26 @@ class BulkJobForm(AlbumForm):
         return None if self.cleaned_data["all_members"] else self.cleaned_data["members"]
 
 
+class GalleryAccountForm(forms.Form):
+    """Whose albums the Gallery shows: one's own, or (agency staff) a group member's."""
+
+    member = forms.TypedChoiceField(
+        label="Whose albums",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Your own account, or a group member you may act for.",
+    )
+
+    def __init__(self, data: QueryDict, *, members: Iterable[Member]) -> None:
+        super().__init__(data)
+        self.fields["member"].choices = [("", "Your own account")] + member_choices(members)
+
+    @property
+    def member_user_id(self) -> int | None:
+        return self.cleaned_data.get("member") if self.is_valid() else None
+
+
 class MemberAddForm(PortalErrorFormMixin, forms.Form):
     aw_user_id = forms.IntegerField(label="AdultWork UserID", min_value=1, max_value=2**31 - 1)
     nickname = forms.CharField(label="Label", max_length=100, help_text="A name to find them by, such as their nickname.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agency, connections, create, history
+from .views import agency, connections, create, gallery, history
 
 urlpatterns = [
     path("", history.dashboard, name="dashboard"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("connect/callback/", connections.connect_callback, name="connect_callback"),
     path("connect/disconnect/", connections.disconnect, name="disconnect"),
     path("albums/", history.album_list, name="album_list"),
+    path("gallery/", gallery.gallery, name="gallery"),
     path("albums/new/", create.album_create_view, name="album_create"),
     path("albums/new/pin/", create.pin_suggestion, name="pin_suggestion"),
     path("albums/sync/", history.album_sync, name="album_sync"),

@@ -1,0 +1,107 @@
+"""The Gallery page and its service, against the stand-in over real HTTP."""
+
+import pytest
+from django.urls import reverse
+
+from albums import adultwork as aw
+from albums.errors import PortalError
+from albums.services.gallery import GalleryAlbum, gallery_read
+from tests.factories import (
+    DEMO_MEMBER_ID,
+    FIRST_GROUP_MEMBER_ID,
+    OUTSIDER_ID,
+    AlbumRecordFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+GALLERY = reverse("gallery")
+SEEDED = 5000001
+
+
+def test_own_albums_come_from_get_albums_with_picture_ids(connected_user, standin):
+    gallery = gallery_read(user=connected_user)
+
+    assert gallery.aw_user_id == DEMO_MEMBER_ID and gallery.member is None
+    assert [(e.album.album_id, e.album.album_name, e.record) for e in gallery.albums] == [(SEEDED, "Holiday 2026", None)]
+    asked = standin.requests("getalbums")[-1]
+    assert (asked["path"], asked["query"]) == ("/v1/Pictures/GetAlbums", {"UserID": "100001", "ReturnPictureIDs": "true"})
+
+
+def test_an_album_the_portal_created_links_to_its_record(connected_user):
+    record = AlbumRecordFactory(created_by=connected_user, album_id=SEEDED)
+    someone_elses = AlbumRecordFactory(created_by=UserFactory(), aw_user_id=DEMO_MEMBER_ID)
+
+    gallery = gallery_read(user=connected_user)
+
+    assert [e.record for e in gallery.albums] == [record]
+    assert someone_elses.album_id not in [e.album.album_id for e in gallery.albums]
+
+
+def test_a_member_s_albums_come_through_the_groups_twin(staff, standin):
+    aw.AdultWorkClient(base_url=standin.url, access_token="demo-manager-token").album_create(
+        album=aw.AlbumInput(name="For 3"), member_id=FIRST_GROUP_MEMBER_ID + 2
+    )
+
+    gallery = gallery_read(user=staff, member_user_id=FIRST_GROUP_MEMBER_ID + 2)
+
+    assert gallery.member.aw_user_id == FIRST_GROUP_MEMBER_ID + 2
+    assert [e.album.album_name for e in gallery.albums] == ["For 3"]
+    assert standin.requests("getalbums")[-1]["path"] == "/v1/Groups/Pictures/GetAlbums"
+
+
+def test_a_member_nobody_granted_is_refused_before_any_call(staff, standin):
+    with pytest.raises(PortalError, match="may not see the albums of AdultWork member 400001"):
+        gallery_read(user=staff, member_user_id=OUTSIDER_ID)
+    assert standin.requests("getalbums") == []
+
+
+def test_without_a_connection_the_gallery_asks_for_one(user):
+    with pytest.raises(PortalError, match="Connect your AdultWork account"):
+        gallery_read(user=user)
+
+
+@pytest.mark.parametrize(
+    ("size", "ids", "count"), [(3, "1,2,3", 3), (None, "7,8", 2), (None, None, 0), (5, None, 5)]
+)
+def test_picture_count_is_album_size_or_else_the_ids_counted(size, ids, count):
+    album = aw.PictureAlbum(1, 2, "n", None, size, 0, None, ids)
+    assert GalleryAlbum(album=album, record=None).picture_count == count
+
+
+def test_gallery_page_lists_the_albums_with_a_link_to_the_portal_s_record(signed_in):
+    record = AlbumRecordFactory(created_by=signed_in.user, album_id=SEEDED, pin_number_encrypted="x")
+
+    page = signed_in.get(GALLERY).content.decode()
+
+    assert "Holiday 2026" in page and "Made on AdultWork.com, not through the portal" in page
+    assert f'href="{record.get_absolute_url()}"' in page
+    assert "Whose albums" not in page  # no member picker for a member without an agency
+
+
+def test_gallery_page_says_why_albums_could_not_be_read(signed_in, standin):
+    standin.fault("rate_limit", retry_after=30)
+    page = signed_in.get(GALLERY).content.decode()
+    assert "AdultWork is limiting requests right now. Try again in 30 seconds." in page
+
+
+def test_staff_pick_a_member_and_see_their_albums(client, staff, standin):
+    client.force_login(staff)
+    picker = client.get(GALLERY).content.decode()
+    assert "Whose albums" in picker and f'value="{FIRST_GROUP_MEMBER_ID}"' in picker
+
+    page = client.get(GALLERY, {"member": FIRST_GROUP_MEMBER_ID}).content.decode()
+
+    assert "member001 (300001): 0 albums on AdultWork" in page
+
+
+def test_staff_naming_a_member_outside_the_roster_get_a_field_error_and_no_read(client, staff, standin):
+    client.force_login(staff)
+    response = client.get(GALLERY, {"member": OUTSIDER_ID})
+    assert "Select a valid choice" in response.content.decode()
+    assert standin.requests("getalbums") == []
+
+
+def test_the_gallery_is_in_the_navigation(signed_in):
+    assert f'href="{GALLERY}"' in signed_in.get(reverse("dashboard")).content.decode()
