@@ -221,6 +221,59 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
         return cleaned
 
 
+class AlbumEditForm(AlbumForm):
+    """Edit album: the create form's fields and rules, and what to do with the PIN.
+
+    The PIN is never echoed. When the portal holds the album's PIN (`current_pin`, decrypted) an empty
+    PIN box keeps it; a PIN typed replaces it; **Remove the PIN** removes it and its price. When the
+    portal does not hold it, AdultWork's PIN cannot be kept (UpdateAlbum is sent every field), so the
+    form asks for a PIN or for its removal.
+    """
+
+    remove_pin = forms.BooleanField(
+        label="Remove the PIN",
+        required=False,
+        help_text="The album then opens without a PIN; its PIN price goes too.",
+    )
+
+    def __init__(self, *args, current_pin: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.current_pin = current_pin
+        if current_pin:
+            self.fields["pin_number"].help_text = (
+                "Leave empty to keep the album's PIN; type 4 letters or digits to change it. The portal never "
+                "shows the PIN in this form."
+            )
+        else:
+            self.fields["pin_number"].help_text = (
+                "The portal does not hold this album's PIN, so it cannot keep it: type a PIN (4 letters or "
+                "digits, hard to guess), or tick Remove the PIN."
+            )
+
+    def clean(self) -> dict:
+        cleaned = self.cleaned_data
+        typed = bool(cleaned.get("pin_number")) or "pin_number" in self.errors
+        if cleaned.get("remove_pin"):
+            if typed:
+                self.add_error("pin_number", "Type a new PIN or tick Remove the PIN, not both.")
+            cleaned["pin_price"] = None
+            self.errors.pop("pin_price", None)
+        elif not typed and self.current_pin:
+            cleaned["pin_number"] = self.current_pin
+        elif not typed and cleaned.get("pin_price") is None and "pin_price" not in self.errors:
+            self.add_error("pin_number", "The portal does not hold this album's PIN: type one, or tick Remove the PIN.")
+        return super().clean()
+
+
+class AlbumRemoveForm(forms.Form):
+    remove_pictures = forms.BooleanField(
+        label="Also remove its pictures",
+        required=False,
+        help_text="Without this, AdultWork keeps the album's pictures in your gallery, outside any album.",
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
 # RFC 6750, section 2.1: b64token. Anything else (spaces, line breaks, letters outside ASCII) could not
 # travel in an Authorization header, so it is refused here rather than failing on the way out.
 BEARER_TOKEN_PATTERN = r"\A[A-Za-z0-9\-._~+/]+=*\Z"
