@@ -289,6 +289,8 @@ SCREENS = [
     Screen("bulk-job-finished", "Bulk job, finished: created, failed, unknown", bulk_job_page(finished_job),
            screenshot=True),
     Screen("member-album", "Album record for a member", member_record),
+    Screen("gallery", "Gallery", signed_in("/gallery/"), screenshot=True),
+    Screen("gallery-member", "Gallery, a member's albums", agency_page(f"/gallery/?member={FIRST_GROUP_MEMBER_ID}")),
 ]
 
 
