@@ -386,6 +386,9 @@ class HistoryFilterForm(forms.Form):
     SORT_OLDEST = "oldest"
 
     name = forms.CharField(label="Album name contains", required=False, max_length=200)
+    kind = forms.ChoiceField(
+        label="Operation", required=False, choices=[("", "Any operation"), *AlbumRecord.Kind.choices]
+    )
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any status"), *AlbumRecord.Status.choices]
     )
@@ -421,6 +424,7 @@ class HistoryFilterForm(forms.Form):
         data = self.cleaned_data
         return AlbumRecordFilters(
             status=data.get("status", ""),
+            kind=data.get("kind", ""),
             member_id=data.get("member"),
             sent_by_id=data.get("sent_by"),
             created_from=data.get("created_from"),

@@ -64,13 +64,23 @@ class Connection(models.Model):
 
 
 class AlbumRecord(models.Model):
-    """One attempt to create an album: what was asked, for whom, by whom, and what came of it."""
+    """One operation on an album (create it, edit it, remove it, or add a batch of pictures to it):
+    what was asked, for whom, by whom, and what came of it."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", "Create"
+        EDIT = "edit", "Edit"
+        REMOVE = "remove", "Remove"
+        ADD_PICTURES = "add_pictures", "Add pictures"
 
     class Status(models.TextChoices):
         PENDING = "pending", "In progress"
-        CREATED = "created", "Created"
+        CREATED = "created", "Created"  # the operation did what it asked, whatever its kind
         FAILED = "failed", "Failed"
         UNKNOWN = "unknown", "Outcome unknown"
+
+    # What "created" means for each kind, as the history shows it.
+    DONE_LABELS = {Kind.CREATE: "Created", Kind.EDIT: "Changed", Kind.REMOVE: "Removed", Kind.ADD_PICTURES: "Sent"}
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="album_records"
@@ -80,6 +90,9 @@ class AlbumRecord(models.Model):
         "acting AdultWork UserID", help_text="The connected account that made the request."
     )
     submission_key = models.UUIDField(editable=False)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CREATE)
+    # RemoveAlbum's RemoveAllPictures, as sent (remove only).
+    remove_pictures = models.BooleanField("also remove its pictures", default=False)
 
     # What was asked, valid or not: AdultWork's own limit is 20 UTF-16 units, and a refused attempt is history too.
     name = models.CharField(max_length=200)
@@ -144,10 +157,11 @@ class AlbumRecord(models.Model):
             models.UniqueConstraint(
                 fields=["created_by", "submission_key"], name="albumrecord_unique_submission"
             ),
-            # One album is the outcome of one attempt at most, however its outcome was learnt.
+            # One album is the outcome of one create at most, however its outcome was learnt. Edits,
+            # removals and pictures name the album they act on, as many times as they like.
             models.UniqueConstraint(
                 fields=["aw_user_id", "album_id"],
-                condition=models.Q(album_id__isnull=False),
+                condition=models.Q(album_id__isnull=False, kind="create"),
                 name="albumrecord_unique_album",
             ),
         ]
@@ -159,14 +173,28 @@ class AlbumRecord(models.Model):
             models.Index(fields=["connection", "-created_at", "-id"], name="albumrecord_connection_recent"),
             models.Index(fields=["aw_user_id", "-created_at", "-id"], name="albumrecord_member_recent"),
             models.Index(fields=["created_by", "status", "-created_at", "-id"], name="albumrecord_user_status"),
+            models.Index(fields=["created_by", "kind", "-created_at", "-id"], name="albumrecord_user_kind"),
+            # An album's operations, for its record page and for what the portal knows of its PIN.
+            models.Index(fields=["aw_user_id", "album_id", "-created_at"], name="albumrecord_album_operations"),
             models.Index(fields=["created_by", "aw_user_id", "-created_at", "-id"], name="albumrecord_user_member"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_status_display()})"
+        return f"{self.get_kind_display()} {self.name} ({self.status_label})"
 
     def get_absolute_url(self) -> str:
         return reverse("album_detail", args=[self.pk])
+
+    @property
+    def status_label(self) -> str:
+        return self.label_for(kind=self.kind, status=self.status)
+
+    @classmethod
+    def label_for(cls, *, kind: str, status: str) -> str:
+        """The status as the history says it: a finished edit is "Changed", not "Created"."""
+        if status == cls.Status.CREATED:
+            return cls.DONE_LABELS.get(kind, "Done")
+        return cls.Status(status).label if status in cls.Status.values else status
 
     @property
     def has_pin(self) -> bool:

@@ -22,7 +22,7 @@ from .pagination import Cursor, SeekPage, SeekPaginator
 HISTORY_PAGE_SIZE = 50
 HISTORY_COUNT_CAP = 1000
 # What a history row shows; the rest (descriptions, answers) stays in the database.
-HISTORY_LIST_FIELDS = ("id", "created_at", "name", "aw_user_id", "status", "album_id", "remote_missing_since")
+HISTORY_LIST_FIELDS = ("id", "created_at", "kind", "name", "aw_user_id", "status", "album_id", "remote_missing_since")
 
 
 def connection_get(*, user: AbstractBaseUser) -> Connection | None:
@@ -38,6 +38,7 @@ class AlbumRecordFilters:
     """What the history is narrowed to. Dates are whole days in the portal's time zone, both included."""
 
     status: str = ""
+    kind: str = ""
     member_id: int | None = None
     sent_by_id: int | None = None
     created_from: date | None = None
@@ -102,6 +103,8 @@ def album_record_senders(*, user: AbstractBaseUser) -> Sequence[AbstractBaseUser
 def _filtered(records: QuerySet[AlbumRecord], filters: AlbumRecordFilters) -> QuerySet[AlbumRecord]:
     if filters.status:
         records = records.filter(status=filters.status)
+    if filters.kind:
+        records = records.filter(kind=filters.kind)
     if filters.member_id is not None:
         records = records.filter(aw_user_id=filters.member_id)
     if filters.sent_by_id is not None:

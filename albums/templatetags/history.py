@@ -14,13 +14,12 @@ from django.utils.safestring import SafeString
 from ..models import AlbumRecord
 
 register = template.Library()
-STATUS_LABELS = dict(AlbumRecord.Status.choices)
 
 
 @register.filter
 def status_badge(record: AlbumRecord) -> SafeString:
     badge = format_html(
-        '<span class="status status--{}">{}</span>', record.status, STATUS_LABELS.get(record.status, record.status)
+        '<span class="status status--{}">{}</span>', record.status, record.status_label
     )
     if record.remote_missing_since:
         badge += format_html(' <span class="status status--gone">{}</span>', "No longer on AdultWork")
