@@ -36,6 +36,9 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated file is refused, never ha
 # Pillow's format name -> the name a person knows it by. MPO is the JPEG some cameras write with a
 # second (3D or depth) picture after the first; only the first is kept.
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WebP", "HEIF": "HEIC"}
+# The only decoders Pillow may try: a file is never parsed as TIFF, PSD, ... whatever it claims to be.
+# (MPO is opened by the JPEG decoder.)
+DECODERS = ["JPEG", "PNG", "WEBP", "HEIF"]
 ACCEPTED_NAMES = "JPEG, PNG, WebP or HEIC"
 # Formats that can hold an animation; an animation is refused rather than cut to its first frame.
 ANIMATED_FORMATS = {"PNG", "WEBP"}
@@ -79,7 +82,7 @@ def picture_prepare(*, path: Path, file_name: str, max_pixels: int) -> PreparedP
     it) is only for messages. Raises a PictureRefused subclass."""
     Image.MAX_IMAGE_PIXELS = max_pixels  # the same limit for Pillow's own check, see above
     try:
-        with Image.open(path, formats=list(ACCEPTED_FORMATS)) as image:
+        with Image.open(path, formats=DECODERS) as image:
             _check(image, file_name=file_name, max_pixels=max_pixels)
             try:
                 image.load()

@@ -197,7 +197,7 @@ AW_PICTURE_MAX_PIXELS = env.int("AW_PICTURE_MAX_PIXELS", default=50_000_000)
 AW_PICTURE_BATCH_SIZE = env.int("AW_PICTURE_BATCH_SIZE", default=5)
 # Where pictures wait, re-encoded, until they are sent; never under a static or media root, never served.
 AW_PICTURE_DIR = env.path("AW_PICTURE_DIR", default=BASE_DIR / "var" / "pictures")
-# Pictures still waiting this long after they were uploaded are deleted (manage.py pictures_prune).
+# Pictures still waiting this long after they were uploaded are deleted (manage.py prune_pictures).
 AW_PICTURE_ABANDON_SECONDS = env.int("AW_PICTURE_ABANDON_SECONDS", default=24 * 3600)
 # Django refuses a request with more files than this outright (400); one more than the portal's own
 # limit, so the portal's clearer refusal comes first.
