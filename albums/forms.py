@@ -274,6 +274,56 @@ class AlbumRemoveForm(forms.Form):
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
 
+# AddPictures documents no limits on a picture's Title and Description; these are the portal's own,
+# so that no field can be huge.
+PICTURE_TITLE_MAX_LENGTH = 200
+PICTURE_DESCRIPTION_MAX_LENGTH = 2000
+PICTURE_TYPES = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PictureFilesField(forms.FileField):
+    """Several files at once; each is judged by the picture checks (albums.pictures), which name it."""
+
+    widget = MultipleFileInput(attrs={"accept": PICTURE_TYPES})
+
+    def clean(self, data, initial=None):
+        files = [item for item in (data if isinstance(data, (list, tuple)) else [data]) if item]
+        if not files and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return files
+
+
+class PictureTextFields(forms.Form):
+    title = ApiTextField(label="Title", required=False, max_length=PICTURE_TITLE_MAX_LENGTH)
+    description = ApiTextField(
+        label="Description",
+        required=False,
+        max_length=PICTURE_DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PictureUploadForm(PictureTextFields):
+    field_order = ["pictures", "title", "description"]
+
+    pictures = PictureFilesField(
+        label="Pictures",
+        error_messages={"required": "Choose at least one picture."},
+        help_text="JPEG, PNG, WebP or HEIC; choose several at once. Each is sent as a JPEG with its location, "
+        "camera and all other data removed.",
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].help_text = "Given to each picture; you can change it for each one before sending."
+        self.fields["description"].help_text = "Given to each picture too, and editable per picture."
+
+
 # RFC 6750, section 2.1: b64token. Anything else (spaces, line breaks, letters outside ASCII) could not
 # travel in an Authorization header, so it is refused here rather than failing on the way out.
 BEARER_TOKEN_PATTERN = r"\A[A-Za-z0-9\-._~+/]+=*\Z"

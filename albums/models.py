@@ -150,6 +150,10 @@ class AlbumRecord(models.Model):
     bulk_job = models.ForeignKey(
         "BulkJob", on_delete=models.PROTECT, null=True, blank=True, related_name="records"
     )
+    picture_upload = models.ForeignKey(
+        "PictureUpload", on_delete=models.PROTECT, null=True, blank=True, related_name="records",
+        help_text="For a batch of pictures: the upload it belongs to.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -324,3 +328,79 @@ class BulkJobItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nickname or self.aw_user_id} in job {self.job_id}"
+
+
+class PictureUpload(models.Model):
+    """Pictures added to one album: prepared on upload, then sent in the background in batches, each
+    batch an operation record of its own (kind "add pictures"), claimed before it is sent."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Not sent yet"
+        QUEUED = "queued", "Waiting for the worker"
+        RUNNING = "running", "Sending"
+        FINISHED = "finished", "Finished"
+        DISCARDED = "discarded", "Discarded"
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="picture_uploads")
+    submission_key = models.UUIDField(editable=False)
+    connection = models.ForeignKey(
+        Connection, on_delete=models.SET_NULL, null=True, blank=True, related_name="picture_uploads"
+    )
+    acting_aw_user_id = models.BigIntegerField("acting AdultWork UserID")
+    aw_user_id = models.BigIntegerField("AdultWork UserID", help_text="The account the album belongs to.")
+    for_member = models.BooleanField("for a group member", default=False)
+    member_nickname = models.CharField(max_length=100, blank=True)
+    album_id = models.BigIntegerField("AlbumID")
+    album_name = models.CharField(max_length=200, help_text="The album's name when the pictures were added.")
+    # Where the prepared pictures wait (albums.services.picture_files); emptied once they are sent.
+    batch_id = models.CharField(max_length=32, editable=False)
+    # The album's PictureIDs as last known: read before the first batch, grown by each batch's answer.
+    # A batch whose answer was lost is settled by what GetAlbums lists beyond these.
+    known_picture_ids = models.TextField(blank=True, editable=False)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    error_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["created_by", "submission_key"], name="pictureupload_unique_submission"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pictures for {self.album_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("picture_upload_detail", args=[self.pk])
+
+
+class UploadedPicture(models.Model):
+    """One picture of an upload: what the user chose and typed, never the image itself (that waits on
+    disk, re-encoded, until sent)."""
+
+    upload = models.ForeignKey(PictureUpload, on_delete=models.CASCADE, related_name="pictures")
+    position = models.PositiveSmallIntegerField()
+    file_name = models.CharField(max_length=255, help_text="As the user's file was named; shown, never used as a path.")
+    size_bytes = models.PositiveIntegerField(help_text="Of the re-encoded JPEG that is sent.")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    file_id = models.CharField(max_length=32, editable=False)
+    title = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    record = models.ForeignKey(
+        AlbumRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="pictures",
+        help_text="The operation (one batch) that sent it.",
+    )
+    picture_id = models.BigIntegerField("PictureID", null=True, blank=True)
+
+    class Meta:
+        ordering = ["upload", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["upload", "position"], name="uploadedpicture_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -16,7 +16,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from .crypto import secret_decrypt
-from .models import AlbumRecord, BulkJob, BulkJobItem, Connection, Member
+from .models import AlbumRecord, BulkJob, BulkJobItem, Connection, Member, PictureUpload
 from .pagination import Cursor, SeekPage, SeekPaginator
 
 HISTORY_PAGE_SIZE = 50
@@ -312,3 +312,43 @@ def bulk_job_progress(*, job: BulkJob) -> BulkJobProgress:
 def album_record_pin(*, record: AlbumRecord) -> str:
     """The record's PIN in clear, for showing to its owner on request; never log it."""
     return secret_decrypt(record.pin_number_encrypted)
+
+
+# --- Pictures -------------------------------------------------------------------------------------
+
+
+def picture_upload_get(*, user: AbstractBaseUser, pk: int) -> PictureUpload | None:
+    """An upload the user may follow: their own, or a member's sent through an agency they may use."""
+    visible = Q(created_by=user) | Q(for_member=True, connection__in=agency_connections_for(user=user))
+    return PictureUpload.objects.filter(visible, pk=pk).first()
+
+
+@dataclass(frozen=True)
+class PictureUploadProgress:
+    upload: PictureUpload
+    pictures: list
+    sent: int
+    unknown: int
+    failed: int
+
+    @property
+    def total(self) -> int:
+        return len(self.pictures)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.sent / self.total) if self.total else 100
+
+
+def picture_upload_progress(*, upload: PictureUpload) -> PictureUploadProgress:
+    """Each picture and the outcome of the batch that carries it, and how many are sent so far."""
+    upload.refresh_from_db(fields=["status", "error_message", "started_at", "finished_at"])
+    pictures = list(upload.pictures.select_related("record").order_by("position"))
+    statuses = Counter(picture.record.status for picture in pictures if picture.record is not None)
+    return PictureUploadProgress(
+        upload=upload,
+        pictures=pictures,
+        sent=statuses[AlbumRecord.Status.CREATED],
+        unknown=statuses[AlbumRecord.Status.UNKNOWN],
+        failed=statuses[AlbumRecord.Status.FAILED],
+    )

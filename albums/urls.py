@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agency, connections, create, gallery, history
+from .views import agency, connections, create, gallery, history, pictures
 
 urlpatterns = [
     path("", history.dashboard, name="dashboard"),
@@ -10,6 +10,10 @@ urlpatterns = [
     path("connect/disconnect/", connections.disconnect, name="disconnect"),
     path("albums/", history.album_list, name="album_list"),
     path("gallery/", gallery.gallery, name="gallery"),
+    path("gallery/<int:album_id>/pictures/", pictures.picture_upload_create_view, name="picture_upload_create"),
+    path("pictures/<int:pk>/", pictures.picture_upload_detail, name="picture_upload_detail"),
+    path("pictures/<int:pk>/discard/", pictures.picture_upload_discard_view, name="picture_upload_discard"),
+    path("pictures/<int:pk>/progress/", pictures.picture_upload_progress_json, name="picture_upload_progress"),
     path("albums/new/", create.album_create_view, name="album_create"),
     path("albums/new/pin/", create.pin_suggestion, name="pin_suggestion"),
     path("albums/sync/", history.album_sync, name="album_sync"),

@@ -49,13 +49,10 @@ def _account(*, user: AbstractBaseUser, member_user_id: int | None) -> tuple[Con
     return member.connection, member
 
 
-def gallery_read(*, user: AbstractBaseUser, member_user_id: int | None = None) -> Gallery:
-    """The account's albums on AdultWork (GetAlbums with their picture IDs; the Groups twin for a member),
-    each with the record of the portal's attempt that created it. Reads only; raises PortalError."""
-    connection, member = _account(user=user, member_user_id=member_user_id)
+def _albums_read(connection: Connection, member: Member | None) -> list[aw.PictureAlbum]:
     aw_user_id = member.aw_user_id if member else connection.aw_user_id
     try:
-        remote = connection_call_api(
+        return connection_call_api(
             connection=connection,
             call=lambda client: client.albums_list(
                 user_id=aw_user_id, for_member=member is not None, with_picture_ids=True
@@ -63,10 +60,18 @@ def gallery_read(*, user: AbstractBaseUser, member_user_id: int | None = None) -
         )
     except aw.AdultWorkError as exc:
         raise gallery_error_from(exc) from None
+
+
+def gallery_read(*, user: AbstractBaseUser, member_user_id: int | None = None) -> Gallery:
+    """The account's albums on AdultWork (GetAlbums with their picture IDs; the Groups twin for a member),
+    each with the record of the portal's attempt that created it. Reads only; raises PortalError."""
+    connection, member = _account(user=user, member_user_id=member_user_id)
+    aw_user_id = member.aw_user_id if member else connection.aw_user_id
+    remote = _albums_read(connection, member)
     records = {
         record.album_id: record
         for record in album_record_visible(user=user).filter(
-            aw_user_id=aw_user_id, album_id__in=[album.album_id for album in remote]
+            kind=AlbumRecord.Kind.CREATE, aw_user_id=aw_user_id, album_id__in=[album.album_id for album in remote]
         )
     }
     return Gallery(
@@ -74,3 +79,22 @@ def gallery_read(*, user: AbstractBaseUser, member_user_id: int | None = None) -
         member=member,
         albums=[GalleryAlbum(album=album, record=records.get(album.album_id)) for album in remote],
     )
+
+
+@dataclass(frozen=True)
+class GalleryAlbumFound:
+    """One album as AdultWork lists it now, with the connection (and member) to act on it through."""
+
+    album: aw.PictureAlbum
+    connection: Connection
+    member: Member | None
+
+
+def gallery_album_get(*, user: AbstractBaseUser, album_id: int, member_user_id: int | None = None) -> GalleryAlbumFound:
+    """One album of the account, read now: what an edit, a removal or new pictures start from.
+    Raises PortalError when the user may not act on the account, or AdultWork does not list it."""
+    connection, member = _account(user=user, member_user_id=member_user_id)
+    found = next((album for album in _albums_read(connection, member) if album.album_id == album_id), None)
+    if found is None:
+        raise PortalError(f"AdultWork lists no album {album_id} for this account: it may have been removed.")
+    return GalleryAlbumFound(album=found, connection=connection, member=member)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from ..errors import PortalError
 from ..forms import MemberSearchForm, pin_generate
 from ..models import AlbumRecord, Connection
 from ..selectors import agency_connections_for, album_record_visible
+from ..services.gallery import GalleryAlbumFound, gallery_album_get
 
 # A create form interrupted by an expired connection, kept (encrypted: it may hold a PIN) across
 # the round trip to AdultWork's login.
@@ -38,3 +40,21 @@ def member_search_form(request: HttpRequest) -> MemberSearchForm:
 def album_form_page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     """A create form, with a freshly generated PIN suggested for browsers without JavaScript."""
     return render(request, template, {"pin_suggestion": pin_generate(), **context})
+
+
+def member_param(request: HttpRequest) -> int | None:
+    """The group member named by `?member=` (an album of theirs is acted on through the Groups twins)."""
+    raw = request.GET.get("member", "")
+    if not raw:
+        return None
+    if not raw.isdigit() or not 0 < int(raw) < 2**31:
+        raise Http404("No such member.")
+    return int(raw)
+
+
+def album_found_or_problem(request: HttpRequest, album_id: int) -> GalleryAlbumFound | HttpResponse:
+    """The album as AdultWork lists it now, or a page saying why it cannot be acted on."""
+    try:
+        return gallery_album_get(user=request.user, album_id=album_id, member_user_id=member_param(request))
+    except PortalError as error:
+        return render(request, "albums/album_problem.html", {"error": error}, status=404)
