@@ -16,17 +16,22 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from .. import adultwork as aw
-from ..crypto import SecretDecryptionError, secret_decrypt, secret_encrypt
+from ..crypto import SecretDecryptionError, secret_decrypt
 from ..errors import PortalError, portal_error_from
 from ..models import AlbumRecord, BulkJob, Connection, Member
 from ..selectors import connection_get, member_actable_by
 from .clients import aw_client
 from .connections import connection_access_token, connection_token_refused
-from .reconcile import album_record_check_after_unknown, album_record_found, record_connection
+from .reconcile import album_record_check_after_unknown
+from .records import (
+    album_record_claim,
+    album_record_connection_get,
+    album_record_mark_created,
+    album_record_mark_failed,
+    album_record_mark_unknown,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -101,54 +106,9 @@ class AlbumAttempt:
             return exc
 
 
-def _record_claim(
-    *,
-    user: AbstractBaseUser,
-    target: AlbumTarget,
-    album: aw.AlbumInput,
-    submission_key: uuid.UUID,
-    bulk_job: BulkJob | None,
-    retry_of: AlbumRecord | None,
-) -> tuple[AlbumRecord, bool]:
-    """The record for this submission, and whether this call created it.
-
-    The claim commits before any request leaves, so a repeated submission (double click, reload,
-    a second tab, a bulk job run again) finds it and never sends the album twice. The insert itself is
-    the check (the unique constraint), so a first submission, the usual case, costs one statement.
-    """
-    try:
-        with transaction.atomic():
-            record = AlbumRecord.objects.create(
-                created_by=user,
-                submission_key=submission_key,
-                aw_user_id=target.aw_user_id,
-                acting_aw_user_id=target.connection.aw_user_id,
-                connection=target.connection,
-                for_member=target.member is not None,
-                member_nickname=target.member.nickname if target.member else "",
-                bulk_job=bulk_job,
-                name=album.name,
-                description=album.description,
-                pin_number_encrypted=secret_encrypt(album.pin_number) if album.pin_number else "",
-                pin_price=album.pin_price,
-                retry_of=retry_of,
-            )
-    except IntegrityError:  # this submission was claimed before
-        return AlbumRecord.objects.get(created_by=user, submission_key=submission_key), False
-    return record, True
-
-
-def album_record_fail(record: AlbumRecord, *, status: str, message: str) -> None:
-    """Close a record as failed (nothing was created) or unknown (it may have been)."""
-    record.status = status
-    record.error_message = message
-    record.completed_at = timezone.now()
-    record.save(update_fields=["status", "error_message", "completed_at", "updated_at"])
-
-
 def _record_refused(record: AlbumRecord, error: PortalError) -> PortalError:
     """Close the record as failed by something the portal found before AdultWork could do anything."""
-    album_record_fail(record, status=AlbumRecord.Status.FAILED, message=error.describe())
+    album_record_mark_failed(record=record, message=error.describe())
     error.record = record
     return error
 
@@ -166,8 +126,14 @@ def album_attempt_begin(
 
     Raises PortalError (carrying the failed record) when the connection has no usable token.
     """
-    record, claimed = _record_claim(
-        user=user, target=target, album=album, submission_key=submission_key, bulk_job=bulk_job, retry_of=retry_of
+    record, claimed = album_record_claim(
+        user=user,
+        submission_key=submission_key,
+        connection=target.connection,
+        member=target.member,
+        album=album,
+        bulk_job=bulk_job,
+        retry_of=retry_of,
     )
     if not claimed:
         return record, None
@@ -204,14 +170,17 @@ def album_attempt_finish(attempt: AlbumAttempt, outcome: aw.PictureAlbum | aw.Ad
     record = attempt.record
     if isinstance(outcome, aw.AdultWorkError):
         error = portal_error_from(outcome)
-        status = AlbumRecord.Status.UNKNOWN if isinstance(outcome, aw.OutcomeUnknown) else AlbumRecord.Status.FAILED
-        album_record_fail(record, status=status, message=error.describe())
-        logger.info("Album record %s %s: %s", record.pk, status, type(outcome).__name__)
-        if status == AlbumRecord.Status.UNKNOWN and album_record_check_after_unknown(user=attempt.user, record=record):
+        unknown = isinstance(outcome, aw.OutcomeUnknown)
+        if unknown:
+            album_record_mark_unknown(record=record, message=error.describe())
+        else:
+            album_record_mark_failed(record=record, message=error.describe())
+        logger.info("Album record %s %s: %s", record.pk, record.status, type(outcome).__name__)
+        if unknown and album_record_check_after_unknown(user=attempt.user, record=record):
             return record
         error.record = record
         raise error
-    album_record_found(record=record, album=outcome)
+    album_record_mark_created(record=record, album=outcome)
     logger.info("Album record %s created AlbumID %s", record.pk, outcome.album_id)
     return record
 
@@ -260,7 +229,7 @@ def album_record_send_again(*, user: AbstractBaseUser, record: AlbumRecord) -> A
         pin_number = secret_decrypt(record.pin_number_encrypted) if record.has_pin else ""
     except SecretDecryptionError:
         raise PortalError("This attempt's PIN can no longer be read by the portal; create the album anew.") from None
-    record_connection(user=user, record=record, to="send it again")
+    album_record_connection_get(user=user, record=record, to="send it again")
     return album_create(
         user=user,
         member_user_id=record.aw_user_id if record.for_member else None,

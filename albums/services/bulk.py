@@ -32,9 +32,9 @@ from .albums import (
     album_attempt_begin,
     album_attempt_finish,
     album_attempt_reauthorise,
-    album_record_fail,
     album_target,
 )
+from .records import album_record_mark_failed, album_record_mark_unknown
 
 logger = logging.getLogger(__name__)
 
@@ -197,7 +197,7 @@ def _begin(job: BulkJob, item: BulkJobItem, album: aw.AlbumInput) -> AlbumAttemp
     item.save(update_fields=["record"])
     if attempt is None and record.status == AlbumRecord.Status.PENDING:
         # Claimed by an earlier run of this job that stopped: it may have been sent.
-        album_record_fail(record, status=AlbumRecord.Status.UNKNOWN, message=INTERRUPTED)
+        album_record_mark_unknown(record=record, message=INTERRUPTED)
     return attempt
 
 
@@ -209,7 +209,8 @@ def _finish(attempt: AlbumAttempt, future: Future) -> None:
         pass  # recorded on the attempt's record, which the progress page shows
     except Exception:
         logger.exception("Bulk job send for album record %s crashed", attempt.record.pk)
-        album_record_fail(attempt.record, status=AlbumRecord.Status.UNKNOWN, message=INTERRUPTED)
+        if attempt.record.status == AlbumRecord.Status.PENDING:  # else its outcome was recorded before the crash
+            album_record_mark_unknown(record=attempt.record, message=INTERRUPTED)
 
 
 def _refused(future: Future) -> bool:
@@ -251,7 +252,7 @@ class _Sending:
         self.pool.shutdown(wait=True, cancel_futures=True)
         for future, attempt in self.unrecorded.items():
             if future.cancelled():
-                album_record_fail(attempt.record, status=AlbumRecord.Status.FAILED, message=NOT_SENT)
+                album_record_mark_failed(record=attempt.record, message=NOT_SENT)
             else:
                 _finish(attempt, future)
         self.unrecorded.clear()
