@@ -1,7 +1,7 @@
 """Creating albums: claim a history record, call AdultWork once, record what came of it.
 
 Every album goes the same way, whether for oneself, for one group member or as part of a bulk job:
-`album_target` decides who it is for (and refuses a member the user may not act for), then
+`album_target_resolve` decides who it is for (and refuses a member the user may not act for), then
 `album_attempt_begin` claims the record and gets a token, `AlbumAttempt.send` makes the request
 (no database), `album_attempt_reauthorise` gives a refused token one refresh, and
 `album_attempt_finish` records the outcome. `album_create` runs them in a row; bulk jobs run the
@@ -23,7 +23,7 @@ from ..errors import PortalError, portal_error_from
 from ..models import AlbumRecord, BulkJob, Connection, Member
 from ..selectors import connection_get, member_actable_by
 from .clients import aw_client
-from .connections import connection_access_token, connection_token_refused
+from .connections import connection_access_token, connection_token_replace
 from .reconcile import album_record_check_after_unknown
 from .records import (
     album_record_claim,
@@ -52,7 +52,7 @@ class AlbumTarget:
         return self.member.aw_user_id if self.member else self.connection.aw_user_id
 
 
-def album_target(
+def album_target_resolve(
     *, user: AbstractBaseUser, member_user_id: int | None = None, connection: Connection | None = None
 ) -> AlbumTarget:
     """Whom `user` creates for; raises PortalError, before anything is recorded or sent, when they may not.
@@ -156,7 +156,7 @@ def album_attempt_reauthorise(attempt: AlbumAttempt) -> AlbumAttempt | None:
     if attempt.reauthorised:
         return None
     try:
-        token = connection_token_refused(connection=attempt.connection, token=attempt.access_token)
+        token = connection_token_replace(connection=attempt.connection, token=attempt.access_token)
     except PortalError as error:
         raise _record_refused(attempt.record, error) from None
     return None if token is None else replace(attempt, access_token=token, reauthorised=True)
@@ -203,7 +203,7 @@ def album_create(
     Returns the record (the earlier one when this submission was already made), or raises
     PortalError, carrying the record of a failed attempt when there was one.
     """
-    target = album_target(user=user, member_user_id=member_user_id)
+    target = album_target_resolve(user=user, member_user_id=member_user_id)
     album = aw.AlbumInput(name=name, description=description, pin_number=pin_number, pin_price=pin_price)
     record, attempt = album_attempt_begin(
         user=user, target=target, album=album, submission_key=submission_key, retry_of=retry_of

@@ -32,7 +32,7 @@ from .albums import (
     album_attempt_begin,
     album_attempt_finish,
     album_attempt_reauthorise,
-    album_target,
+    album_target_resolve,
 )
 from .records import album_record_mark_failed, album_record_mark_unknown
 
@@ -178,11 +178,11 @@ def _job_album(job: BulkJob) -> aw.AlbumInput:
     )
 
 
-def _begin(job: BulkJob, item: BulkJobItem, album: aw.AlbumInput) -> AlbumAttempt | None:
+def _item_attempt_begin(job: BulkJob, item: BulkJobItem, album: aw.AlbumInput) -> AlbumAttempt | None:
     """Claim the member's record (checking, again, that the job's user may still act for them); the
     attempt to send, or None when there is nothing to send."""
     try:
-        target = album_target(user=job.created_by, member_user_id=item.aw_user_id, connection=job.connection)
+        target = album_target_resolve(user=job.created_by, member_user_id=item.aw_user_id, connection=job.connection)
     except PortalError as error:
         item.error_message = error.message
         item.save(update_fields=["error_message"])
@@ -201,7 +201,7 @@ def _begin(job: BulkJob, item: BulkJobItem, album: aw.AlbumInput) -> AlbumAttemp
     return attempt
 
 
-def _finish(attempt: AlbumAttempt, future: Future) -> None:
+def _attempt_outcome_record(attempt: AlbumAttempt, future: Future) -> None:
     """Record a finished send (a send that crashed is recorded as unknown: it may have gone out)."""
     try:
         album_attempt_finish(attempt, future.result())
@@ -244,7 +244,7 @@ class _Sending:
                     if again is not None:
                         self.submit(again)
                         continue
-                _finish(attempt, future)
+                _attempt_outcome_record(attempt, future)
 
     def close(self) -> None:
         """Stop: attempts still queued are never sent (failed, safe to retry); running ones finish and
@@ -254,7 +254,7 @@ class _Sending:
             if future.cancelled():
                 album_record_mark_failed(record=attempt.record, message=NOT_SENT)
             else:
-                _finish(attempt, future)
+                _attempt_outcome_record(attempt, future)
         self.unrecorded.clear()
 
 
@@ -277,7 +277,7 @@ def bulk_job_run(*, job_id: int) -> None:
             # A few attempts are claimed ahead and wait in the pool's queue, so that recording
             # outcomes never leaves a thread idle.
             sending.record(keep=2 * concurrency - 1)
-            attempt = _begin(job, item, album)
+            attempt = _item_attempt_begin(job, item, album)
             if attempt is not None:
                 sending.submit(attempt)
         sending.record()

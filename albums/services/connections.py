@@ -183,7 +183,7 @@ def connection_access_token(*, connection: Connection) -> str:
     return _decrypted(connection, connection.access_token_encrypted)
 
 
-def connection_token_refused(*, connection: Connection, token: str) -> str | None:
+def connection_token_replace(*, connection: Connection, token: str) -> str | None:
     """AdultWork answered 401 to `token`, so it did nothing with the request: the token to send it once
     more with (refreshed once, however many callers ask at the same moment), or None when the
     connection cannot be refreshed (a pasted token), which is then marked for reconnecting."""
@@ -207,7 +207,7 @@ def connection_call_api(*, connection: Connection, call: Callable[[aw.AdultWorkC
     try:
         return call(aw_client(access_token=token))
     except aw.NotAuthorised:
-        token = connection_token_refused(connection=connection, token=token)
+        token = connection_token_replace(connection=connection, token=token)
         if token is None:
             raise
     return call(aw_client(access_token=token))

@@ -45,7 +45,7 @@ class StandInProcess:
         self._log.close()
 
 
-class StandIn:
+class StandInControl:
     """The stand-in's control API (`/_standin/...`)."""
 
     def __init__(self, url: str) -> None:
