@@ -27,6 +27,7 @@ from ..crypto import secret_decrypt, secret_encrypt
 from ..errors import PortalError
 from ..models import AlbumRecord, BulkJob, BulkJobItem, Connection
 from ..selectors import members_actable
+from ..tasks import bulk_job_run_task
 from .albums import (
     AlbumAttempt,
     album_attempt_begin,
@@ -125,8 +126,6 @@ def bulk_job_retry(*, job: BulkJob) -> int:
 
 
 def _enqueue_on_commit(job: BulkJob) -> None:
-    from ..tasks import bulk_job_run_task  # the task calls back into this module
-
     transaction.on_commit(partial(bulk_job_run_task.enqueue, job_id=job.pk))
 
 
