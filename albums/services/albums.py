@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -94,7 +94,7 @@ class AlbumAttempt:
     record: AlbumRecord
     album: aw.AlbumInput
     connection: Connection
-    access_token: str
+    access_token: str = field(repr=False)
     member_id: int | None
     reauthorised: bool = False
 
