@@ -10,8 +10,8 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
-from tests.support.gunicorn import GunicornProcess, portal_env
-from tests.support.standin import StandInControl, StandInProcess
+from harness.gunicorn import GunicornProcess, portal_env
+from harness.standin import StandInControl, StandInProcess
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/awportal_bench"
 

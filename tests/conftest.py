@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from tests.support.standin import StandInControl, StandInProcess
+from harness.standin import StandInControl, StandInProcess
 
 _skipped: list[str] = []
 

@@ -18,8 +18,8 @@ from django.conf import settings as django_settings
 from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, expect, sync_playwright
 
+from harness.standin import ROOT, StandInControl
 from tests.support.browser import DESKTOP, FAILING_IMPACTS, PHONE, AxeReport, HtmlChecker, chromium_launch
-from tests.support.standin import ROOT, StandInControl
 
 # Where screenshots go: var/ (ignored by git) unless `make screenshots` points this at docs/screenshots.
 SCREENSHOTS_DIR = Path(os.environ.get("SCREENSHOTS_DIR") or ROOT / "var" / "screenshots")
