@@ -18,12 +18,13 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 
 from .. import adultwork as aw
-from ..crypto import SecretDecryptionError, secret_decrypt
+from ..crypto import SecretDecryptionError
 from ..errors import PortalError, portal_error_from
 from ..models import AlbumRecord, BulkJob, Connection, Member
 from ..selectors import connection_get, member_actable_by
 from .clients import aw_client
 from .connections import connection_access_token, connection_token_replace
+from .definitions import album_definition_input
 from .reconcile import album_record_check_after_unknown
 from .records import (
     album_record_claim,
@@ -194,17 +195,27 @@ def album_create(
     pin_number: str = "",
     pin_price: Decimal | None = None,
     submission_key: uuid.UUID,
-    retry_of: AlbumRecord | None = None,
 ) -> AlbumRecord:
     """Create an album on the user's own AdultWork account, or, with `member_user_id`, for a group member
-    through the manager connection the user may act through. `retry_of` is the attempt, proven absent,
-    that this one sends again.
+    through the manager connection the user may act through.
 
     Returns the record (the earlier one when this submission was already made), or raises
     PortalError, carrying the record of a failed attempt when there was one.
     """
-    target = album_target_resolve(user=user, member_user_id=member_user_id)
     album = aw.AlbumInput(name=name, description=description, pin_number=pin_number, pin_price=pin_price)
+    return _album_send(user=user, member_user_id=member_user_id, album=album, submission_key=submission_key)
+
+
+def _album_send(
+    *,
+    user: AbstractBaseUser,
+    member_user_id: int | None,
+    album: aw.AlbumInput,
+    submission_key: uuid.UUID,
+    retry_of: AlbumRecord | None = None,
+) -> AlbumRecord:
+    """album_create's steps in a row; `retry_of` is the attempt, proven absent, that this one sends again."""
+    target = album_target_resolve(user=user, member_user_id=member_user_id)
     record, attempt = album_attempt_begin(
         user=user, target=target, album=album, submission_key=submission_key, retry_of=retry_of
     )
@@ -226,17 +237,14 @@ def album_record_send_again(*, user: AbstractBaseUser, record: AlbumRecord) -> A
             return record.next_attempt
         raise PortalError("Only an attempt that AdultWork is known never to have received can be sent again.")
     try:
-        pin_number = secret_decrypt(record.pin_number_encrypted) if record.has_pin else ""
+        album = album_definition_input(definition=record)
     except SecretDecryptionError:
         raise PortalError("This attempt's PIN can no longer be read by the portal; create the album anew.") from None
     album_record_connection_get(user=user, record=record, to="send it again")
-    return album_create(
+    return _album_send(
         user=user,
         member_user_id=record.aw_user_id if record.for_member else None,
-        name=record.name,
-        description=record.description,
-        pin_number=pin_number,
-        pin_price=record.pin_price,
+        album=album,
         submission_key=uuid.uuid5(SEND_AGAIN_NAMESPACE, str(record.submission_key)),
         retry_of=record,
     )

@@ -23,7 +23,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .. import adultwork as aw
-from ..crypto import secret_decrypt, secret_encrypt
 from ..errors import PortalError
 from ..models import AlbumRecord, BulkJob, BulkJobItem, Connection
 from ..selectors import members_actable
@@ -35,6 +34,7 @@ from .albums import (
     album_attempt_reauthorise,
     album_target_resolve,
 )
+from .definitions import album_definition_fields, album_definition_input
 from .records import album_record_mark_failed, album_record_mark_unknown
 
 logger = logging.getLogger(__name__)
@@ -80,6 +80,7 @@ def bulk_job_create(
         )
     if not members:
         raise PortalError("Choose at least one member. Nothing was queued.")
+    album = aw.AlbumInput(name=name, description=description, pin_number=pin_number, pin_price=pin_price)
     try:
         with transaction.atomic():
             job = BulkJob.objects.create(
@@ -87,11 +88,8 @@ def bulk_job_create(
                 connection=connection,
                 acting_aw_user_id=connection.aw_user_id,
                 submission_key=submission_key,
-                name=name,
-                description=description,
-                pin_number_encrypted=secret_encrypt(pin_number) if pin_number else "",
-                pin_price=pin_price,
                 member_count=len(members),
+                **album_definition_fields(album=album),
             )
             BulkJobItem.objects.bulk_create(
                 BulkJobItem(job=job, aw_user_id=member.aw_user_id, nickname=member.nickname) for member in members
@@ -166,15 +164,6 @@ def _send_patiently(attempt: AlbumAttempt, pause: _Pause) -> aw.PictureAlbum | a
             return outcome
         pause.extend(wanted)
     return outcome
-
-
-def _job_album(job: BulkJob) -> aw.AlbumInput:
-    return aw.AlbumInput(
-        name=job.name,
-        description=job.description,
-        pin_number=secret_decrypt(job.pin_number_encrypted) if job.pin_number_encrypted else "",
-        pin_price=job.pin_price,
-    )
 
 
 def _item_attempt_begin(job: BulkJob, item: BulkJobItem, album: aw.AlbumInput) -> AlbumAttempt | None:
@@ -271,7 +260,7 @@ def bulk_job_run(*, job_id: int) -> None:
         if job.connection is None:
             job.items.filter(record__isnull=True).update(error_message="The manager's connection was removed.")
             return
-        album = _job_album(job)
+        album = album_definition_input(definition=job)
         for item in job.items.filter(record__isnull=True).order_by("pk"):
             # A few attempts are claimed ahead and wait in the pool's queue, so that recording
             # outcomes never leaves a thread idle.

@@ -24,10 +24,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import adultwork as aw
-from ..crypto import secret_encrypt
 from ..errors import PortalError
 from ..models import AlbumRecord, BulkJob, Connection, Member
 from ..selectors import agency_connection_get, connection_get
+from .definitions import album_definition_fields
 
 logger = logging.getLogger(__name__)
 
@@ -74,11 +74,8 @@ def album_record_claim(
                 for_member=member is not None,
                 member_nickname=member.nickname if member else "",
                 bulk_job=bulk_job,
-                name=album.name,
-                description=album.description,
-                pin_number_encrypted=secret_encrypt(album.pin_number) if album.pin_number else "",
-                pin_price=album.pin_price,
                 retry_of=retry_of,
+                **album_definition_fields(album=album),
             )
     except IntegrityError:  # this submission was claimed before
         return AlbumRecord.objects.get(created_by=user, submission_key=submission_key), False
