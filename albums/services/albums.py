@@ -5,7 +5,7 @@ Every album goes the same way, whether for oneself, for one group member or as p
 `album_attempt_begin` claims the record and gets a token, `AlbumAttempt.send` makes the request
 (no database), `album_attempt_reauthorise` gives a refused token one refresh, and
 `album_attempt_finish` records the outcome. `album_create` runs them in a row; bulk jobs run the
-sends concurrently.
+sends concurrently. Every write of the record's state goes through records.py, the one state machine.
 """
 
 from __future__ import annotations
