@@ -36,7 +36,7 @@ class Obj:
 class Many:
     type: str  # of the items
     namespace: str
-    items: list[Obj]
+    items: list[Obj] | list[int]
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,12 @@ def _xml_members(owner: str, fields: dict[str, Any]) -> str:
 
 
 def _xml_items(many: Many) -> str:
-    return "".join(f"<{item.type}>{_xml_members(item.type, item.fields)}</{item.type}>" for item in many.items)
+    return "".join(
+        f"<{item.type}>{_xml_members(item.type, item.fields)}</{item.type}>"
+        if isinstance(item, Obj)
+        else f"<{many.type}>{_xml_text(item)}</{many.type}>"  # a list of numbers: <ArrayOfint><int>1</int>
+        for item in many.items
+    )
 
 
 def to_xml(value: Obj | Many | HttpError) -> bytes:
