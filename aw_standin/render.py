@@ -127,12 +127,17 @@ def _xml_items(many: Many) -> str:
     )
 
 
+def _xml_name(key: str) -> str:
+    """A ModelState key as an element name: XmlConvert.EncodeLocalName writes `[` as `_x005B_`."""
+    return re.sub(r"[^\w.\-]", lambda m: f"_x{ord(m.group()):04X}_", key)
+
+
 def to_xml(value: Obj | Many | HttpError) -> bytes:
     if isinstance(value, HttpError):
         inner = f"<Message>{_xml_text(value.message)}</Message>"
         if value.model_state is not None:
             entries = "".join(
-                f"<{key}>{_xml_text(message)}</{key}>"
+                f"<{_xml_name(key)}>{_xml_text(message)}</{_xml_name(key)}>"
                 for key, messages in value.model_state.items()
                 for message in messages
             )
