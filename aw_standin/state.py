@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from . import demo
 from .faults import FaultBook
-from .records import Album, Client, Group, User
+from .records import Album, Client, Group, Picture, User
 from .tokens import TokenStore
 
 MODELSTATE_PREFIXES = ("request.", "model.", "")
@@ -24,6 +24,9 @@ class Config:
     refresh_token_lifetime: int = 14 * 24 * 3600
     modelstate_prefix: str = "request."
     force_format: str | None = None
+    # Nothing is documented; these are the stand-in's own limits for AddPictures.
+    picture_max_bytes: int = 20 * 1024 * 1024
+    pictures_max_request_bytes: int = 200 * 1024 * 1024
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -36,6 +39,7 @@ class Stats:
     albums_created: int = 0
     albums_updated: int = 0
     albums_removed: int = 0
+    pictures_added: int = 0
 
 
 @dataclass
@@ -53,6 +57,8 @@ class State:
     # Pictures whose album was removed without them, by owner (AdultWork keeps them in the gallery).
     loose_picture_ids: dict[int, list[str]] = field(init=False)
     next_album_id: int = field(init=False)
+    pictures: list[Picture] = field(init=False)
+    next_picture_id: int = field(init=False)
     clients: dict[str, Client] = field(init=False)
     tokens: TokenStore = field(init=False)
     faults: FaultBook = field(init=False)
@@ -70,6 +76,8 @@ class State:
         self.albums = demo.albums()
         self.loose_picture_ids = {}
         self.next_album_id = max(album.album_id for album in self.albums) + 1
+        self.pictures = []
+        self.next_picture_id = demo.FIRST_PICTURE_ID
         self.clients = {
             client_id: Client(client.client_id, client.secret, list(client.redirect_uris))
             for client_id, client in self.startup_clients.items()
@@ -127,12 +135,22 @@ class State:
     def remove_album(self, album: Album, *, remove_all_pictures: bool) -> None:
         """Drop the album; its pictures stay with the user, outside any album, unless removed with it."""
         self.albums.remove(album)
-        if not remove_all_pictures and album.picture_ids:
+        if remove_all_pictures:
+            self.pictures = [picture for picture in self.pictures if picture.album_id != album.album_id]
+        elif album.picture_ids:
             self.loose_picture_ids.setdefault(album.user_id, []).extend(album.picture_ids.split(","))
         # The owner's other albums close the gap, so Sequence stays 0..n-1.
         for sequence, other in enumerate(self.albums_of(album.user_id)):
             other.sequence = sequence
         self.stats.albums_removed += 1
+    def add_picture(self, album: Album, title: str | None, description: str | None, image: bytes) -> Picture:
+        picture = Picture(self.next_picture_id, album.album_id, album.user_id, title, description, image)
+        self.next_picture_id += 1
+        self.pictures.append(picture)
+        album.size += 1
+        album.picture_ids = ",".join(filter(None, [album.picture_ids, str(picture.picture_id)]))
+        self.stats.pictures_added += 1
+        return picture
 
     def managed_group(self, user_id: int) -> Group | None:
         return next((g for g in self.groups.values() if g.manager_id == user_id), None)
