@@ -224,10 +224,11 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
 class AlbumEditForm(AlbumForm):
     """Edit album: the create form's fields and rules, and what to do with the PIN.
 
-    The PIN is never echoed. When the portal holds the album's PIN (`current_pin`, decrypted) an empty
-    PIN box keeps it; a PIN typed replaces it; **Remove the PIN** removes it and its price. When the
-    portal does not hold it, AdultWork's PIN cannot be kept (UpdateAlbum is sent every field), so the
-    form asks for a PIN or for its removal.
+    The PIN is never echoed. `current_pin` is what the portal holds for the album: its PIN (decrypted),
+    "" when the portal knows it has none, None when the portal does not know (an album made elsewhere).
+    An empty PIN box keeps what the portal holds; a PIN typed replaces it; **Remove the PIN** removes it
+    and its price. UpdateAlbum is sent every field, so a PIN the portal does not hold cannot be kept:
+    the form then asks for a PIN or for its removal.
     """
 
     remove_pin = forms.BooleanField(
@@ -236,19 +237,22 @@ class AlbumEditForm(AlbumForm):
         help_text="The album then opens without a PIN; its PIN price goes too.",
     )
 
-    def __init__(self, *args, current_pin: str = "", **kwargs) -> None:
+    def __init__(self, *args, current_pin: str | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.current_pin = current_pin
         if current_pin:
-            self.fields["pin_number"].help_text = (
+            help_text = (
                 "Leave empty to keep the album's PIN; type 4 letters or digits to change it. The portal never "
                 "shows the PIN in this form."
             )
+        elif current_pin == "":
+            help_text = "The album has no PIN. Type 4 letters or digits, hard to guess, to add one."
         else:
-            self.fields["pin_number"].help_text = (
+            help_text = (
                 "The portal does not hold this album's PIN, so it cannot keep it: type a PIN (4 letters or "
                 "digits, hard to guess), or tick Remove the PIN."
             )
+        self.fields["pin_number"].help_text = help_text
 
     def clean(self) -> dict:
         cleaned = self.cleaned_data
@@ -258,7 +262,7 @@ class AlbumEditForm(AlbumForm):
                 self.add_error("pin_number", "Type a new PIN or tick Remove the PIN, not both.")
             cleaned["pin_price"] = None
             self.errors.pop("pin_price", None)
-        elif not typed and self.current_pin:
+        elif not typed and self.current_pin is not None:
             cleaned["pin_number"] = self.current_pin
         elif not typed and cleaned.get("pin_price") is None and "pin_price" not in self.errors:
             self.add_error("pin_number", "The portal does not hold this album's PIN: type one, or tick Remove the PIN.")

@@ -240,7 +240,9 @@ class AlbumRecord(AlbumDefinition):
 
     @property
     def can_send_again(self) -> bool:
-        return self.confirmed_absent_at is not None and self.next_attempt is None
+        """A create proven never received may be sent again; other kinds are asked for anew (an edit or a
+        removal from its page) or sent by their upload."""
+        return self.kind == self.Kind.CREATE and self.confirmed_absent_at is not None and self.next_attempt is None
 
 
 class Member(models.Model):

@@ -309,6 +309,34 @@ def bulk_job_progress(*, job: BulkJob) -> BulkJobProgress:
     return BulkJobProgress(job=job, items=outcomes, counts={name: counts[name] for name in OUTCOMES})
 
 
+def album_definition_latest(*, aw_user_id: int, album_id: int) -> AlbumRecord | None:
+    """The last create or edit of this album that AdultWork took: the name, description, PIN and price
+    the portal last gave it (what an edit keeps when the user does not change them)."""
+    return (
+        AlbumRecord.objects.filter(
+            aw_user_id=aw_user_id,
+            album_id=album_id,
+            kind__in=[AlbumRecord.Kind.CREATE, AlbumRecord.Kind.EDIT],
+            status=AlbumRecord.Status.CREATED,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def album_operations(*, user: AbstractBaseUser, record: AlbumRecord) -> QuerySet[AlbumRecord]:
+    """What was done to the album a created record made, since: its edits, pictures and removal, as the
+    user may see them (newest first)."""
+    if record.album_id is None:
+        return AlbumRecord.objects.none()
+    return (
+        album_record_visible(user=user)
+        .filter(aw_user_id=record.aw_user_id, album_id=record.album_id)
+        .exclude(pk=record.pk)
+        .order_by("-created_at", "-id")
+    )
+
+
 def album_record_pin(*, record: AlbumRecord) -> str:
     """The record's PIN in clear, for showing to its owner on request; never log it."""
     return secret_decrypt(record.pin_number_encrypted)

@@ -308,7 +308,7 @@ class AdultWorkClient:
                 )
             raise errors.Forbidden(f"AdultWork does not allow this.{detail}", status=status)
         if status == 404:
-            raise errors.NotFound(f"AdultWork found nothing there (404).{detail}", status=status)
+            raise errors.NotFound(f"AdultWork answered with status 404.{detail}", status=status)
         if status == 429:
             raise errors.RateLimited(
                 "AdultWork is limiting requests right now.",

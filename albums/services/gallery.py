@@ -90,11 +90,18 @@ class GalleryAlbumFound:
     member: Member | None
 
 
+def album_listed(*, connection: Connection, member: Member | None, album_id: int) -> aw.PictureAlbum:
+    """The album as AdultWork lists it now; raises PortalError when it does not (any more)."""
+    found = next((album for album in _albums_read(connection, member) if album.album_id == album_id), None)
+    if found is None:
+        raise PortalError(f"AdultWork lists no album {album_id} for this account: it may have been removed.")
+    return found
+
+
 def gallery_album_get(*, user: AbstractBaseUser, album_id: int, member_user_id: int | None = None) -> GalleryAlbumFound:
     """One album of the account, read now: what an edit, a removal or new pictures start from.
     Raises PortalError when the user may not act on the account, or AdultWork does not list it."""
     connection, member = _account(user=user, member_user_id=member_user_id)
-    found = next((album for album in _albums_read(connection, member) if album.album_id == album_id), None)
-    if found is None:
-        raise PortalError(f"AdultWork lists no album {album_id} for this account: it may have been removed.")
-    return GalleryAlbumFound(album=found, connection=connection, member=member)
+    return GalleryAlbumFound(
+        album=album_listed(connection=connection, member=member, album_id=album_id), connection=connection, member=member
+    )

@@ -8,7 +8,7 @@ import pytest
 from albums.forms import AlbumEditForm, AlbumRemoveForm
 
 
-def edit(current_pin: str = "", **fields) -> AlbumEditForm:
+def edit(current_pin: str | None = None, **fields) -> AlbumEditForm:
     form = AlbumEditForm({"submission_key": str(uuid.uuid4()), "name": "Look", **fields}, current_pin=current_pin)
     form.is_valid()
     return form
@@ -29,7 +29,7 @@ def test_a_typed_pin_replaces_it():
 
 def test_remove_the_pin_sends_neither_pin_nor_price():
     assert sent(edit("Qx7r", remove_pin="on", pin_price="2.5")) == ("", None)
-    assert sent(edit("", remove_pin="on", pin_price="rubbish")) == ("", None)
+    assert sent(edit(None, remove_pin="on", pin_price="rubbish")) == ("", None)
 
 
 def test_typing_a_pin_and_ticking_remove_is_refused():
@@ -37,9 +37,16 @@ def test_typing_a_pin_and_ticking_remove_is_refused():
 
 
 def test_without_the_pin_the_form_asks_for_one_or_for_its_removal():
-    form = edit("")
+    form = edit(None)
     assert form.errors["pin_number"] == ["The portal does not hold this album's PIN: type one, or tick Remove the PIN."]
     assert "does not hold this album's PIN" in form.fields["pin_number"].help_text
+
+
+def test_an_album_known_to_have_no_pin_keeps_having_none():
+    form = edit("")
+    assert sent(form) == ("", None)
+    assert "The album has no PIN" in form.fields["pin_number"].help_text
+    assert "pin_number" in edit("", pin_price="2").errors  # a price alone still needs a PIN
 
 
 def test_a_kept_pin_still_needs_its_price():
