@@ -269,7 +269,7 @@ class AlbumEditForm(AlbumForm):
         return super().clean()
 
 
-class AlbumRemoveForm(forms.Form):
+class AlbumRemoveForm(PortalErrorFormMixin, forms.Form):
     remove_pictures = forms.BooleanField(
         label="Also remove its pictures",
         required=False,

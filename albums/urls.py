@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agency, connections, create, gallery, history, pictures
+from .views import agency, album_changes, connections, create, gallery, history, pictures
 
 urlpatterns = [
     path("", history.dashboard, name="dashboard"),
@@ -10,6 +10,8 @@ urlpatterns = [
     path("connect/disconnect/", connections.disconnect, name="disconnect"),
     path("albums/", history.album_list, name="album_list"),
     path("gallery/", gallery.gallery, name="gallery"),
+    path("gallery/<int:album_id>/edit/", album_changes.album_edit_view, name="album_edit"),
+    path("gallery/<int:album_id>/remove/", album_changes.album_remove_view, name="album_remove"),
     path("gallery/<int:album_id>/pictures/", pictures.picture_upload_create_view, name="picture_upload_create"),
     path("pictures/<int:pk>/", pictures.picture_upload_detail, name="picture_upload_detail"),
     path("pictures/<int:pk>/discard/", pictures.picture_upload_discard_view, name="picture_upload_discard"),

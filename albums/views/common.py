@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -58,3 +62,12 @@ def album_found_or_problem(request: HttpRequest, album_id: int) -> GalleryAlbumF
         return gallery_album_get(user=request.user, album_id=album_id, member_user_id=member_param(request))
     except PortalError as error:
         return render(request, "albums/album_problem.html", {"error": error}, status=404)
+
+
+def form_with_new_key(form: forms.Form, make_form: Callable[..., forms.Form]) -> forms.Form:
+    """The same input under a fresh submission key, so that sending it again is a new attempt."""
+    data = form.data.copy()
+    data["submission_key"] = str(uuid.uuid4())
+    fresh = make_form(data)
+    fresh.is_valid()
+    return fresh
