@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from .. import adultwork as aw
 from ..crypto import SecretDecryptionError
 from ..errors import PortalError
-from ..forms import AlbumEditForm, AlbumRemoveForm
+from ..forms import AlbumEditForm, AlbumRemoveForm, decimal_without_trailing_zeros
 from ..models import AlbumRecord
 from ..selectors import album_definition_latest, album_record_pin
 from ..services.album_changes import album_edit, album_remove
@@ -52,7 +52,7 @@ def album_edit_view(request: HttpRequest, album_id: int) -> HttpResponse:
     initial = {
         "name": found.album.album_name,
         "description": found.album.album_description or "",
-        "pin_price": latest.pin_price if latest and latest.has_pin else None,
+        "pin_price": decimal_without_trailing_zeros(latest.pin_price) if latest and latest.has_pin else None,
     }
     current_pin = _pin_held(latest)
 
