@@ -364,6 +364,7 @@ class PictureUpload(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, help_text="Last progress: a running upload that stops moving can be resumed.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -376,6 +377,16 @@ class PictureUpload(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("picture_upload_detail", args=[self.pk])
+
+    @property
+    def stalled_before(self) -> datetime:
+        """A running upload with no progress since this moment has lost its worker: each batch's request,
+        a token refresh and a check all end within the timeouts, with room to spare."""
+        return timezone.now() - timedelta(seconds=4 * (settings.AW_CONNECT_TIMEOUT + settings.AW_READ_TIMEOUT) + 60)
+
+    @property
+    def is_stalled(self) -> bool:
+        return self.status == self.Status.RUNNING and self.updated_at < self.stalled_before
 
 
 class UploadedPicture(models.Model):

@@ -364,15 +364,28 @@ class PictureUploadProgress:
         return len(self.pictures)
 
     @property
+    def not_sent(self) -> int:
+        return self.total - self.sent - self.unknown
+
+    @property
+    def can_resume(self) -> bool:
+        """Whether "Send the rest" may queue it again: finished with pictures not sent or unsettled, or
+        running with a worker that stopped moving."""
+        if self.upload.status == PictureUpload.Status.FINISHED:
+            return self.not_sent + self.unknown > 0
+        return self.upload.is_stalled
+
+    @property
     def percent(self) -> int:
         return round(100 * self.sent / self.total) if self.total else 100
 
 
 def picture_upload_progress(*, upload: PictureUpload) -> PictureUploadProgress:
     """Each picture and the outcome of the batch that carries it, and how many are sent so far."""
-    upload.refresh_from_db(fields=["status", "error_message", "started_at", "finished_at"])
+    upload.refresh_from_db(fields=["status", "error_message", "started_at", "finished_at", "updated_at"])
     pictures = list(upload.pictures.select_related("record").order_by("position"))
     statuses = Counter(picture.record.status for picture in pictures if picture.record is not None)
+    # A failed batch's pictures are counted as not sent: they go again with "Send the rest".
     return PictureUploadProgress(
         upload=upload,
         pictures=pictures,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("gallery/<int:album_id>/remove/", album_changes.album_remove_view, name="album_remove"),
     path("gallery/<int:album_id>/pictures/", pictures.picture_upload_create_view, name="picture_upload_create"),
     path("pictures/<int:pk>/", pictures.picture_upload_detail, name="picture_upload_detail"),
+    path("pictures/<int:pk>/resume/", pictures.picture_upload_resume_view, name="picture_upload_resume"),
     path("pictures/<int:pk>/discard/", pictures.picture_upload_discard_view, name="picture_upload_discard"),
     path("pictures/<int:pk>/progress/", pictures.picture_upload_progress_json, name="picture_upload_progress"),
     path("albums/new/", create.album_create_view, name="album_create"),

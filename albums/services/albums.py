@@ -193,7 +193,7 @@ def album_attempt_finish(
     """
     record = attempt.record
     if isinstance(outcome, aw.AdultWorkError):
-        error = portal_error_from(outcome)
+        error = portal_error_from(outcome, creating=record.kind == AlbumRecord.Kind.CREATE)
         unknown = isinstance(outcome, aw.OutcomeUnknown)
         if unknown:
             album_record_mark_unknown(record=record, message=error.describe())

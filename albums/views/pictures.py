@@ -14,6 +14,7 @@ from ..errors import PortalError
 from ..forms import PictureTextFields, PictureUploadForm
 from ..models import PictureUpload
 from ..selectors import picture_upload_get, picture_upload_progress
+from ..services.picture_sending import picture_upload_resume
 from ..services.picture_uploads import (
     PictureChoice,
     PicturesRefused,
@@ -105,6 +106,17 @@ def picture_upload_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, "The pictures were discarded: nothing was sent, and the portal no longer keeps them.")
     gallery = reverse("gallery")
     return redirect(f"{gallery}?member={upload.aw_user_id}" if upload.for_member else gallery)
+
+
+@login_required
+@require_POST
+def picture_upload_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload_or_404(request, pk)
+    try:
+        picture_upload_resume(upload=upload)
+    except PortalError as error:
+        messages.error(request, error.message)
+    return redirect(upload)
 
 
 @login_required

@@ -43,7 +43,12 @@ OWN_URLS = {  # the signed-in user's own things, never anyone else's
 # Acting on an album AdultWork lists, named by its AlbumID: only albums of accounts the user may act for.
 ALBUM_URLS = {"album_edit": "POST", "album_remove": "POST", "picture_upload_create": "POST"}
 # One picture upload, by id: its sender's, or an agency's for a member.
-UPLOAD_URLS = {"picture_upload_detail": "POST", "picture_upload_discard": "POST", "picture_upload_progress": "GET"}
+UPLOAD_URLS = {
+    "picture_upload_detail": "POST",
+    "picture_upload_discard": "POST",
+    "picture_upload_resume": "POST",
+    "picture_upload_progress": "GET",
+}
 # Acting for group members: only for users with an agency connection; "not found" for everyone else.
 # The value says whether the URL names an object (a job, an agency or a roster entry) by id.
 AGENCY_URLS = {
@@ -170,8 +175,8 @@ def test_an_upload_of_another_user_is_not_found(client, name, standin):
     theirs = PictureUploadFactory()
     client.force_login(ConnectionFactory().user)
     url = reverse(name, args=[theirs.pk])
-    # Discard takes only a POST; everything else answers "not found", never "forbidden".
-    assert client.get(url).status_code == (405 if name == "picture_upload_discard" else 404)
+    # Discard and resume take only a POST; everything else answers "not found", never "forbidden".
+    assert client.get(url).status_code == (405 if name in ("picture_upload_discard", "picture_upload_resume") else 404)
     assert client.post(url).status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == PictureUpload.Status.DRAFT
