@@ -1,5 +1,6 @@
-"""Add pictures, up to sending: chosen on the page, checked and prepared, titled per picture, or discarded."""
+"""Add pictures through the pages: chosen on the page, checked and prepared, titled per picture, or discarded."""
 
+import base64
 import re
 
 import pytest
@@ -138,3 +139,37 @@ def test_staff_add_pictures_to_a_member_s_album(client, staff, standin):
     upload(client, jpeg("one.jpg"), url=url)
     upload_ = PictureUpload.objects.get()
     assert (upload_.for_member, upload_.aw_user_id, upload_.member_nickname) == (True, FIRST_GROUP_MEMBER_ID, "member001")
+
+
+def test_a_photo_with_gps_reaches_adultwork_with_none_through_the_pages(signed_in, standin, django_capture_on_commit_callbacks):
+    upload(signed_in, jpeg("at-home.jpg"))
+    upload_ = PictureUpload.objects.get()
+    picture = upload_.pictures.get()
+
+    # Send: the test settings' task backend runs the worker's part as soon as the queue commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(upload_.get_absolute_url(), {f"p{picture.pk}-title": "Beach", f"p{picture.pk}-description": ""})
+
+    [arrived] = standin.pictures(SEEDED, image=True)
+    assert arrived["Title"] == "Beach"
+    assert set(arrived["Segments"]) <= {"SOI", "APP0", "DQT", "DHT", "SOF0", "SOS"}  # no APP1 (EXIF, XMP), APP13, COM
+    image = base64.b64decode(arrived["Image"])
+    assert CAMERA_SERIAL.encode() not in image and b"GPS" not in image and b"Exif" not in image
+    page = signed_in.get(upload_.get_absolute_url()).content.decode()
+    assert 'value="1">1 of 1</progress>' in page and "Finished" in page
+    assert signed_in.get(reverse("picture_upload_progress", args=[upload_.pk])).json()["sent"] == 1
+
+
+def test_each_batch_s_record_names_its_pictures_and_sizes_never_their_data(signed_in, standin, django_capture_on_commit_callbacks):
+    upload(signed_in, jpeg("one.jpg"), jpeg("two.jpg"))
+    upload_ = PictureUpload.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post(upload_.get_absolute_url(), {})
+    record = upload_.records.get()
+
+    page = signed_in.get(record.get_absolute_url()).content.decode()
+
+    assert "Add pictures: Holiday 2026" in page and "one.jpg" in page and "two.jpg" in page
+    assert "KB JPEG" in page or "bytes JPEG" in page
+    assert "base64" not in page and "/9j/" not in page
+    assert record.picture_ids and record.picture_ids in page
