@@ -127,7 +127,7 @@ def _batch_send(upload: PictureUpload, target: AlbumTarget, shown: aw.PictureAlb
 def picture_upload_send(*, upload_id: int) -> None:
     """Send the upload's pictures not sent yet, AW_PICTURE_BATCH_SIZE at a time. Runs in the worker."""
     with transaction.atomic():
-        upload = PictureUpload.objects.select_for_update().select_related("created_by", "connection").get(pk=upload_id)
+        upload = PictureUpload.objects.select_for_update(of=("self",)).select_related("created_by", "connection").get(pk=upload_id)
         if upload.status != PictureUpload.Status.QUEUED:
             logger.warning("Picture upload %s is not waiting to be sent; not sending it", upload_id)
             return
