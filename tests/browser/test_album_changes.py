@@ -138,3 +138,27 @@ def test_without_javascript_the_reload_link_follows_pictures_sent_by_the_worker(
     expect(page.get_by_text("Finished: 3 of 3 sent")).to_be_visible()
     expect(page.get_by_role("link", name="Reload")).to_have_count(0)
     assert PictureUpload.objects.get().status == "finished" and len(portal.standin.pictures(5000001)) == 3
+
+
+# The page polls while the worker writes: PostgreSQL only, as for bulk jobs (SQLite's shared in-memory
+# test database refuses a read of a table another connection is writing).
+@pytest.mark.postgres
+def test_the_progress_bar_follows_the_pictures_without_a_reload(portal, photos, settings):
+    settings.TASKS = DATABASE_TASKS
+    settings.AW_PICTURE_BATCH_SIZE = 1
+    portal.standin.config(latency=0.4)  # each batch takes a while, so the page sees them go
+    page = portal.page(user=ConnectionFactory().user)
+    page.goto("/gallery/")
+    add_pictures(page, "Holiday 2026", photos)
+    page.evaluate("window.followed = true")  # gone if the page reloads
+    bar = page.locator("#picture-progress-bar")
+
+    values = []
+    with worker_thread():
+        while not values or values[-1] < 3:
+            values.append(int(bar.get_attribute("value")))
+            page.wait_for_timeout(100)
+
+    assert values[0] == 0 and values == sorted(values) and any(0 < v < 3 for v in values), values
+    expect(page.get_by_text("Finished: 3 of 3 sent")).to_be_visible()
+    assert page.evaluate("window.followed") is True
