@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The contract suite (tests/contract) runs Prism, a Node.js program that `make setup` installs with
+# `npm ci`. Install Node.js and npm from Debian's packages when they are missing (Debian 12 ships
+# Node.js 18.20, which the pinned Prism supports); do nothing when both are there.
+set -euo pipefail
+
+missing=()
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "install ${missing[*]} (Debian packages) as root, then run again" >&2; exit 1; }
+  sudo=(sudo)
+fi
+echo "Installing ${missing[*]} from Debian's packages for the contract tests"
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
