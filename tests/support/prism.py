@@ -17,6 +17,7 @@ from pathlib import Path
 
 import requests
 
+from tests.support.processes import process_stop
 from tests.support.standin import ROOT
 from tests.support.waiting import wait_for
 
@@ -138,11 +139,6 @@ class PrismProcess:
         return found[: next(i for i, e in enumerate(found) if e.path == barrier)]
 
     def stop(self) -> None:
-        self._process.terminate()
-        try:
-            self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+        process_stop(self._process)
         self._reader.join(timeout=5)  # it writes the log until Prism's output ends
         self._log.close()
