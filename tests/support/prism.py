@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from openapi_spec_validator.readers import read_from_filename
 
 from tests.support.processes import process_stop
 from tests.support.standin import ROOT
@@ -32,6 +33,17 @@ LISTENING = re.compile(r"Prism is listening on (https?://\S+)")
 VALIDATOR_ERROR = re.compile(r"\[VALIDATOR\] \S+\s+error\s+(.*)$")
 RESPONDING = re.compile(r'> Responding with "(\d{3})"')
 START_SECONDS = 60
+
+
+def contract_operations(document: Path = CONTRACT) -> dict[str, tuple[str, str]]:
+    """operationId -> (METHOD, path), as the contract spells them."""
+    spec, _ = read_from_filename(str(document))
+    return {
+        operation["operationId"]: (method.upper(), path)
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
 
 
 @dataclass
