@@ -35,4 +35,4 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.section("Prism's verdict per request kind")
     for kind in sorted(VERDICTS):
         counts = ", ".join(f"{verdict} x{count}" for verdict, count in sorted(VERDICTS[kind].items()))
-        terminalreporter.write_line(f"{kind:<50} {counts}")
+        terminalreporter.write_line(f"{kind:<60} {counts}")

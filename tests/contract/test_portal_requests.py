@@ -188,8 +188,8 @@ def test_every_request_of_the_flow_keeps_the_contract(client, prism, django_capt
     finally:  # Prism's verdict first: a broken request is why a page then failed
         exchanges = prism.exchanges(since=since)
         for exchange in exchanges:
-            kind = OPERATION_OF.get(exchange.key, f"{exchange.method} {exchange.path} (not in the contract)")
-            verdict_record(kind=kind, verdict=f"{exchange.status or 'refused'} {'; '.join(exchange.violations) or 'valid'}")
+            operation = OPERATION_OF.get(exchange.key, f"{exchange.method} {exchange.path} (not in the contract)")
+            verdict_record(kind=f"{operation}: {flow}", verdict=f"{exchange.status or 'refused'} {'; '.join(exchange.violations) or 'valid'}")
         broken = [(e.method, e.path, e.status, e.violations) for e in exchanges if e.violations or e.terminated]
         assert not broken, f"Prism's log reports requests that break the contract: {broken}"
     answers = _answers_received(caplog)
