@@ -18,8 +18,8 @@ from pathlib import Path
 import requests
 from openapi_spec_validator.readers import read_from_filename
 
-from tests.support.processes import process_stop
-from tests.support.standin import ROOT
+from harness.processes import process_stop
+from harness.standin import ROOT
 from tests.support.waiting import wait_for
 
 CONTRACT = ROOT / "contract" / "adultwork.openapi.yaml"

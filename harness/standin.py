@@ -11,9 +11,9 @@ from typing import Any
 
 import requests
 
-from tests.support.processes import process_stop
+from harness.processes import process_stop
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 class StandInProcess:
@@ -43,7 +43,7 @@ class StandInProcess:
         self._log.close()
 
 
-class StandIn:
+class StandInControl:
     """The stand-in's control API (`/_standin/...`)."""
 
     def __init__(self, url: str) -> None:
