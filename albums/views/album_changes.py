@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from .. import adultwork as aw
 from ..crypto import SecretDecryptionError
 from ..errors import PortalError
 from ..forms import AlbumEditForm, AlbumRemoveForm, decimal_without_trailing_zeros
@@ -62,19 +61,13 @@ def album_edit_view(request: HttpRequest, album_id: int) -> HttpResponse:
     form = make_form(request.POST or None)
     context = {"form": form, "found": found, "pin_held": current_pin}
     if request.method == "POST" and form.is_valid():
-        fields = form.album
         try:
             record = album_edit(
                 user=request.user,
                 album_id=album_id,
                 member_user_id=_member_user_id(found),
-                album=aw.AlbumInput(
-                    name=fields["name"],
-                    description=fields["description"],
-                    pin_number=fields["pin_number"],
-                    pin_price=fields["pin_price"],
-                ),
-                submission_key=fields["submission_key"],
+                album=form.album_input,
+                submission_key=form.cleaned_data["submission_key"],
             )
         except PortalError as error:
             context |= {"form": _failed(form, make_form, error), "failed_record": error.record}

@@ -104,7 +104,7 @@ def test_an_edit_of_the_pin_alone_cannot_be_read_back_and_says_so(connected_user
 
 
 def test_a_removal_marks_the_create_that_made_the_album(connected_user, standin):
-    created = album_create(user=connected_user, name="Spring", submission_key=uuid.uuid4())
+    created = album_create(user=connected_user, album=aw.AlbumInput(name="Spring"), submission_key=uuid.uuid4())
 
     record = remove(connected_user, album_id=created.album_id, remove_pictures=True)
 
@@ -141,7 +141,7 @@ def test_a_removal_that_did_not_happen_is_proven_so_after_the_settle_time(connec
 
 def test_staff_edit_and_remove_a_member_s_album_through_the_groups_twins(staff, standin):
     member = FIRST_GROUP_MEMBER_ID + 1
-    created = album_create(user=staff, member_user_id=member, name="For 2", submission_key=uuid.uuid4())
+    created = album_create(user=staff, member_user_id=member, album=aw.AlbumInput(name="For 2"), submission_key=uuid.uuid4())
 
     edited = album_edit(user=staff, album_id=created.album_id, member_user_id=member, album=aw.AlbumInput(name="For two"), submission_key=uuid.uuid4())
     removed = remove(staff, album_id=created.album_id, member_user_id=member)

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from albums import adultwork as aw
 from albums.errors import PortalError
 from albums.models import AlbumRecord, PictureUpload
 from albums.services import picture_sending
@@ -135,7 +136,7 @@ def test_staff_send_pictures_to_a_member_s_album(staff, standin, upload_of):
     from albums.services.albums import album_create
 
     member = FIRST_GROUP_MEMBER_ID
-    album = album_create(user=staff, member_user_id=member, name="For 1", submission_key=uuid.uuid4())
+    album = album_create(user=staff, member_user_id=member, album=aw.AlbumInput(name="For 1"), submission_key=uuid.uuid4())
     upload = upload_of(staff, count=1, album_id=album.album_id, member_user_id=member)
 
     picture_upload_send(upload_id=upload.pk)

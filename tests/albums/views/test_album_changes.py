@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from albums import adultwork as aw
 from albums.models import AlbumRecord
 from albums.services.albums import album_create
 from tests.factories import FIRST_GROUP_MEMBER_ID, AlbumRecordFactory
@@ -22,8 +23,9 @@ def key_of(response) -> str:
     return re.search(r'name="submission_key" value="([^"]+)"', response.content.decode()).group(1)
 
 
-def created(user, **fields) -> AlbumRecord:
-    return album_create(user=user, submission_key=uuid.uuid4(), **{"name": "Spring", **fields})
+def created(user, member_user_id=None, **fields) -> AlbumRecord:
+    album = aw.AlbumInput(**{"name": "Spring", **fields})
+    return album_create(user=user, member_user_id=member_user_id, album=album, submission_key=uuid.uuid4())
 
 
 def test_edit_is_prefilled_from_adultwork_and_never_shows_the_pin(signed_in, standin):
