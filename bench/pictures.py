@@ -18,7 +18,7 @@ from pathlib import Path
 import requests
 from PIL import Image, ImageOps
 
-from tests.support.pictures import tagged_jpeg
+from harness.pictures import tagged_jpeg
 
 from .environment import BenchEnvironment
 from .table import Row

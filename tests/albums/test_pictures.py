@@ -13,7 +13,7 @@ from albums.pictures import (
     PictureUnreadable,
     picture_prepare,
 )
-from tests.support.pictures import (
+from harness.pictures import (
     CAMERA_MAKE,
     CAMERA_SERIAL,
     COMMENT,
