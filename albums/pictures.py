@@ -44,7 +44,7 @@ ACCEPTED_NAMES = "JPEG, PNG, WebP or HEIC"
 ANIMATED_FORMATS = {"PNG", "WEBP"}
 JPEG_QUALITY = 90
 # What decoders raise on broken data: truncated streams, bad chunk lengths, impossible headers.
-DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError, MemoryError)
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError)
 SRGB = ImageCms.createProfile("sRGB")
 
 
