@@ -219,3 +219,9 @@ def test_other_pixel_formats_come_out_as_plain_jpeg(tmp_path, mode):
 
     assert_pixels_only(prepared.jpeg)
     assert Image.open(io.BytesIO(prepared.jpeg)).mode in ("RGB", "L")
+
+
+def test_16_bit_grey_is_scaled_to_8_bits_not_clipped_white(tmp_path):
+    prepared = prepare(tmp_path, saved(Image.new("I;16", (20, 20), 40000), "PNG"), "scan.png")
+
+    assert abs(Image.open(io.BytesIO(prepared.jpeg)).getpixel((10, 10)) - 40000 / 256) <= 2
