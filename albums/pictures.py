@@ -44,7 +44,7 @@ ACCEPTED_NAMES = "JPEG, PNG, WebP or HEIC"
 ANIMATED_FORMATS = {"PNG", "WEBP"}
 JPEG_QUALITY = 90
 # What decoders raise on broken data: truncated streams, bad chunk lengths, impossible headers.
-DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError, MemoryError)
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError)
 SRGB = ImageCms.createProfile("sRGB")
 
 
@@ -130,16 +130,15 @@ def _check(image: Image.Image, *, file_name: str, max_pixels: int) -> None:
 def _as_srgb(image: Image.Image) -> Image.Image:
     """RGB (or greyscale) pixels in sRGB, transparency laid on white, nothing else kept."""
     profile = image.info.get("icc_profile")
-    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or (image.mode == "P" and "transparency" in image.info):
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, "white")
         flat.paste(rgba, mask=rgba.getchannel("A"))
         rgb = flat
     elif image.mode in ("RGB", "L"):
         rgb = image
-    elif image.mode.startswith("I;16") or image.mode in ("I", "F"):
-        # 16-bit greyscale: scaled to 8 bits, as convert("L") would clip instead.
-        rgb = image.point(lambda value: value / 256).convert("L") if image.mode != "F" else image.convert("L")
+    elif image.mode.startswith("I"):  # 16-bit greyscale PNG: scaled to 8 bits, where convert("L") would clip
+        rgb = image.point(lambda value: value / 256).convert("L")
     else:  # CMYK, YCbCr, P without transparency, 1
         rgb = image.convert("RGB")
     if profile and rgb.mode == "RGB":

@@ -13,15 +13,26 @@ import re
 import secrets
 import shutil
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
+
+from albums.pictures import PictureRefused, picture_prepare
 
 _ID = re.compile(r"[0-9a-f]{32}")
 
 
 class UnknownPictureFile(LookupError):
     """No such batch or picture: never stored, or already sent or pruned."""
+
+
+class PicturesRefused(Exception):
+    """Some of the uploaded pictures cannot be sent; `refusals` names each of them and says why."""
+
+    def __init__(self, refusals: list[PictureRefused]) -> None:
+        super().__init__("; ".join(refusal.message for refusal in refusals))
+        self.refusals = refusals
 
 
 def _root() -> Path:
@@ -41,6 +52,32 @@ def picture_batch_create() -> str:
     batch_id = secrets.token_hex(16)
     (_root() / batch_id).mkdir(mode=0o700)
     return batch_id
+
+
+def picture_batch_prepare(*, uploads: Sequence[tuple[Path, str]]) -> tuple[str, list[str]]:
+    """Prepare every upload (its file on disk, its name as the user gave it) and keep the results in a
+    new batch: (batch id, picture ids in upload order). Every upload is checked, so that all refused
+    ones are named at once; if any is refused, nothing is kept and PicturesRefused lists them.
+    One picture is decoded at a time."""
+    batch_id = picture_batch_create()
+    picture_ids: list[str] = []
+    refusals: list[PictureRefused] = []
+    try:
+        for path, file_name in uploads:
+            try:
+                prepared = picture_prepare(path=path, file_name=file_name, max_pixels=settings.AW_PICTURE_MAX_PIXELS)
+            except PictureRefused as refused:
+                refusals.append(refused)
+                continue
+            if not refusals:
+                picture_ids.append(picture_file_save(batch_id=batch_id, jpeg=prepared.jpeg))
+    except BaseException:
+        picture_batch_delete(batch_id=batch_id)
+        raise
+    if refusals:
+        picture_batch_delete(batch_id=batch_id)
+        raise PicturesRefused(refusals)
+    return batch_id, picture_ids
 
 
 def picture_file_save(*, batch_id: str, jpeg: bytes) -> str:

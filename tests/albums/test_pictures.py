@@ -13,7 +13,7 @@ from albums.pictures import (
     PictureUnreadable,
     picture_prepare,
 )
-from tests.support.pictures import (
+from harness.pictures import (
     CAMERA_MAKE,
     CAMERA_SERIAL,
     COMMENT,
@@ -107,15 +107,17 @@ def test_webp_with_exif_and_xmp_is_accepted_and_stripped(tmp_path):
     assert (prepared.width, prepared.height) == (40, 60)
 
 
-def test_heic_from_an_iphone_is_accepted_and_stripped(tmp_path):
+def test_heic_from_an_iphone_is_accepted_stripped_and_turned_once(tmp_path):
     heif = pillow_heif.from_pillow(halves())
     out = io.BytesIO()
-    heif.save(out, exif=exif_block(orientation=1), quality=90)
+    heif.save(out, exif=exif_block(orientation=6), quality=90)
 
     prepared = prepare(tmp_path, out.getvalue(), "IMG_0001.HEIC")
 
     assert_pixels_only(prepared.jpeg)
-    assert (prepared.width, prepared.height) == (60, 40)
+    # pillow-heif turns the picture as it decodes and resets the tag: it must not be turned twice.
+    picture = Image.open(io.BytesIO(prepared.jpeg))
+    assert picture.size == (40, 60) and picture.getpixel((20, 5))[0] > 180
 
 
 def test_a_colour_profile_is_applied_then_dropped(tmp_path):
@@ -217,3 +219,9 @@ def test_other_pixel_formats_come_out_as_plain_jpeg(tmp_path, mode):
 
     assert_pixels_only(prepared.jpeg)
     assert Image.open(io.BytesIO(prepared.jpeg)).mode in ("RGB", "L")
+
+
+def test_16_bit_grey_is_scaled_to_8_bits_not_clipped_white(tmp_path):
+    prepared = prepare(tmp_path, saved(Image.new("I;16", (20, 20), 40000), "PNG"), "scan.png")
+
+    assert abs(Image.open(io.BytesIO(prepared.jpeg)).getpixel((10, 10)) - 40000 / 256) <= 2

@@ -10,7 +10,7 @@ from albums import adultwork as aw
 from albums.adultwork.parsing import UnreadableBody
 from albums.adultwork.pictures import added_picture_ids
 from albums.pictures import picture_prepare
-from tests.support.pictures import CAMERA_SERIAL, jpeg_segments, tagged_jpeg
+from harness.pictures import CAMERA_SERIAL, jpeg_segments, tagged_jpeg
 
 MEMBER_TOKEN = "demo-member-token"
 MANAGER_TOKEN = "demo-manager-token"

@@ -1,20 +1,25 @@
 """Pictures waiting to be sent: stored under random names, read back, deleted, pruned when abandoned."""
 
+import io
 import os
 import stat
 import time
 
 import pytest
 from django.core.management import call_command
+from PIL import Image
 
 from albums.services.picture_files import (
+    PicturesRefused,
     UnknownPictureFile,
     picture_batch_create,
     picture_batch_delete,
+    picture_batch_prepare,
     picture_batches_prune,
     picture_file_read,
     picture_file_save,
 )
+from harness.pictures import tagged_jpeg
 
 
 def test_a_picture_is_kept_under_a_random_name_readable_by_the_portal_alone(settings):
@@ -77,3 +82,35 @@ def test_the_prune_command_uses_the_abandon_setting(settings, capsys):
 
     assert not (settings.AW_PICTURE_DIR / batch).exists()
     assert "1 abandoned picture batch(es) deleted" in capsys.readouterr().out
+
+
+def _uploads(tmp_path, named: dict[str, bytes]) -> list[tuple]:
+    uploads = []
+    for name, data in named.items():
+        path = tmp_path / f"upload-{len(uploads)}"
+        path.write_bytes(data)
+        uploads.append((path, name))
+    return uploads
+
+
+def test_a_batch_of_uploads_is_kept_prepared_in_upload_order(settings, tmp_path):
+    uploads = _uploads(tmp_path, {"a.jpg": tagged_jpeg(orientation=6), "b.jpg": tagged_jpeg(orientation=1)})
+
+    batch, pictures = picture_batch_prepare(uploads=uploads)
+
+    sizes = [Image.open(io.BytesIO(picture_file_read(batch_id=batch, picture_id=p))).size for p in pictures]
+    assert sizes == [(40, 60), (60, 40)]
+    for picture in pictures:
+        assert b"Exif" not in picture_file_read(batch_id=batch, picture_id=picture)
+
+
+def test_every_refused_upload_is_named_and_nothing_is_kept(settings, tmp_path):
+    uploads = _uploads(
+        tmp_path, {"good.jpg": tagged_jpeg(), "fake.jpg": b"GIF89a", "fine.jpg": tagged_jpeg(), "cut.jpg": tagged_jpeg()[:300]}
+    )
+
+    with pytest.raises(PicturesRefused) as refused:
+        picture_batch_prepare(uploads=uploads)
+
+    assert [r.file_name for r in refused.value.refusals] == ["fake.jpg", "cut.jpg"]
+    assert list(settings.AW_PICTURE_DIR.iterdir()) == []

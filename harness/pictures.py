@@ -1,4 +1,4 @@
-"""Pictures for tests and benchmarks, made with Pillow and a small EXIF writer of our own, carrying
+"""Photos for the tests and bench/ alike, made with Pillow and a small EXIF writer of our own, carrying
 everything a phone or camera puts in a photo: GPS, serial numbers, orientation, a thumbnail, XMP,
 IPTC and a comment. And a JPEG segment lister to prove what came out carries none of it."""
 
