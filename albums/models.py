@@ -397,8 +397,6 @@ class UploadedPicture(models.Model):
     position = models.PositiveSmallIntegerField()
     file_name = models.CharField(max_length=255, help_text="As the user's file was named; shown, never used as a path.")
     size_bytes = models.PositiveIntegerField(help_text="Of the re-encoded JPEG that is sent.")
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
     file_id = models.CharField(max_length=32, editable=False)
     title = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)

@@ -12,8 +12,8 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -21,21 +21,11 @@ from django.utils import timezone
 
 from ..errors import PortalError
 from ..models import PictureUpload, UploadedPicture
-from ..pictures import PictureRefused, PreparedPicture, picture_prepare
 from ..tasks import picture_upload_send_task
 from .gallery import GalleryAlbumFound
-from .picture_files import picture_batch_create, picture_batch_delete, picture_file_save
+from .picture_files import picture_batch_delete, picture_batch_prepare, picture_file_read
 
 logger = logging.getLogger(__name__)
-
-
-class PicturesRefused(PortalError):
-    """Pictures the portal will not send; `refusals` name each file and say why. Nothing was kept."""
-
-    def __init__(self, refusals: Sequence[str]) -> None:
-        count = len(refusals)
-        super().__init__(f"{count} picture{'s' if count != 1 else ''} cannot be added, so none was kept or sent.")
-        self.refusals = list(refusals)
 
 
 @dataclass(frozen=True)
@@ -50,18 +40,6 @@ class PictureChoice:
         return cls(path=upload.temporary_file_path(), file_name=upload.name or "picture")
 
 
-def _prepared(choices: Sequence[PictureChoice]) -> list[tuple[PictureChoice, PreparedPicture]]:
-    prepared, refusals = [], []
-    for choice in choices:
-        try:
-            prepared.append((choice, picture_prepare(path=choice.path, file_name=choice.file_name, max_pixels=settings.AW_PICTURE_MAX_PIXELS)))
-        except PictureRefused as refused:
-            refusals.append(refused.message)
-    if refusals:
-        raise PicturesRefused(refusals)
-    return prepared
-
-
 def picture_upload_create(
     *,
     user: AbstractBaseUser,
@@ -72,27 +50,26 @@ def picture_upload_create(
     submission_key: uuid.UUID,
 ) -> PictureUpload:
     """Prepare every picture and keep them, each with `title` and `description` (editable before sending),
-    as an upload not sent yet. The same submission twice gives the first upload. Raises PicturesRefused."""
+    as an upload not sent yet. The same submission twice gives the first upload. Raises PicturesRefused
+    (albums.services.picture_files) when any picture is refused."""
     earlier = PictureUpload.objects.filter(created_by=user, submission_key=submission_key).first()
     if earlier is not None:
         return earlier
     if not choices:
         raise PortalError("Choose at least one picture.")
-    prepared = _prepared(choices)
-    batch_id = picture_batch_create()
+    # Raises PicturesRefused, naming every refused picture, having kept nothing.
+    batch_id, file_ids = picture_batch_prepare(uploads=[(Path(choice.path), choice.file_name) for choice in choices])
     try:
         pictures = [
             UploadedPicture(
                 position=position,
                 file_name=choice.file_name[:255],
-                size_bytes=len(picture.jpeg),
-                width=picture.width,
-                height=picture.height,
-                file_id=picture_file_save(batch_id=batch_id, jpeg=picture.jpeg),
+                size_bytes=len(picture_file_read(batch_id=batch_id, picture_id=file_id)),
+                file_id=file_id,
                 title=title,
                 description=description,
             )
-            for position, (choice, picture) in enumerate(prepared)
+            for position, (choice, file_id) in enumerate(zip(choices, file_ids, strict=True))
         ]
         with transaction.atomic():
             upload = PictureUpload.objects.create(

@@ -14,10 +14,10 @@ from ..errors import PortalError
 from ..forms import PictureTextFields, PictureUploadForm
 from ..models import PictureUpload
 from ..selectors import picture_upload_get, picture_upload_progress
+from ..services.picture_files import PicturesRefused
 from ..services.picture_sending import picture_upload_resume
 from ..services.picture_uploads import (
     PictureChoice,
-    PicturesRefused,
     picture_upload_create,
     picture_upload_discard,
     picture_upload_queue,
@@ -49,9 +49,10 @@ def picture_upload_create_view(request: HttpRequest, album_id: int) -> HttpRespo
                     submission_key=form.cleaned_data["submission_key"],
                 )
             except PicturesRefused as refused:
-                for message in refused.refusals:
-                    form.add_error("pictures", message)
-                form.add_error(None, refused.message)
+                for refusal in refused.refusals:
+                    form.add_error("pictures", refusal.message)
+                count = len(refused.refusals)
+                form.add_error(None, f"{count} picture{'s' if count != 1 else ''} cannot be added, so none was kept or sent.")
             except PortalError as error:
                 form.add_error(None, error.message)
             else:

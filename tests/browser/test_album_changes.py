@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from albums.models import AlbumRecord, PictureUpload
+from harness.pictures import CAMERA_SERIAL, tagged_jpeg
 from tests.factories import FIRST_GROUP_MEMBER_ID, ConnectionFactory, ManagerConnectionFactory, UserFactory, roster
-from tests.support.pictures import CAMERA_SERIAL, tagged_jpeg
 from tests.support.tasks import DATABASE_TASKS, worker_thread
 
 pytestmark = pytest.mark.browser

@@ -20,6 +20,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from albums.models import AlbumRecord, BulkJob, BulkJobItem, Connection, Member
+from harness.pictures import tagged_jpeg
 from tests.browser.conftest import Portal
 from tests.factories import (
     FIRST_GROUP_MEMBER_ID,
@@ -30,7 +31,6 @@ from tests.factories import (
     UserFactory,
 )
 from tests.support.browser import AxeReport
-from tests.support.pictures import tagged_jpeg
 
 pytestmark = pytest.mark.browser
 

@@ -17,8 +17,8 @@ from albums.services.gallery import gallery_album_get
 from albums.services.picture_sending import picture_upload_resume, picture_upload_send
 from albums.services.picture_uploads import PictureChoice, picture_upload_create, picture_upload_queue
 from albums.services.reconcile import album_record_check
+from harness.pictures import tagged_jpeg
 from tests.factories import FIRST_GROUP_MEMBER_ID
-from tests.support.pictures import tagged_jpeg
 
 pytestmark = pytest.mark.django_db
 

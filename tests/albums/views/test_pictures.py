@@ -11,8 +11,8 @@ from django_tasks_db.models import DBTaskResult
 from albums import adultwork as aw
 from albums.models import PictureUpload
 from albums.services.picture_files import UnknownPictureFile, picture_file_read
+from harness.pictures import CAMERA_SERIAL, jpeg_segments, tagged_jpeg
 from tests.factories import FIRST_GROUP_MEMBER_ID, UserFactory
-from tests.support.pictures import CAMERA_SERIAL, jpeg_segments, tagged_jpeg
 from tests.support.tasks import DATABASE_TASKS
 
 pytestmark = pytest.mark.django_db
