@@ -153,6 +153,14 @@ def _owned_album(state: State, owner: int, album_id: int) -> Album:
     return album
 
 
+def _twins(write: Callable[..., Result]) -> tuple[Callable[[State, Request], Response], ...]:
+    """The endpoint for one's own gallery and its /v1/Groups twin, where a manager names the member."""
+    return (
+        endpoint(lambda state, request: write(state, request, as_manager=False)),
+        endpoint(lambda state, request: write(state, request, as_manager=True)),
+    )
+
+
 def _create(state: State, request: Request, *, as_manager: bool) -> Result:
     owner, group = _writer(state, request, as_manager=as_manager)
     checked = _checked_body(state, request, lambda m: check_album_request(m, for_member=group is not None))
@@ -161,14 +169,7 @@ def _create(state: State, request: Request, *, as_manager: bool) -> Result:
     return 200, picture_album(album)
 
 
-@endpoint
-def create_album(state: State, request: Request) -> Result:
-    return _create(state, request, as_manager=False)
-
-
-@endpoint
-def group_create_album(state: State, request: Request) -> Result:
-    return _create(state, request, as_manager=True)
+create_album, group_create_album = _twins(_create)
 
 
 def _update(state: State, request: Request, *, as_manager: bool) -> Result:
@@ -187,14 +188,7 @@ def _update(state: State, request: Request, *, as_manager: bool) -> Result:
     return 200, picture_album(album)
 
 
-@endpoint
-def update_album(state: State, request: Request) -> Result:
-    return _update(state, request, as_manager=False)
-
-
-@endpoint
-def group_update_album(state: State, request: Request) -> Result:
-    return _update(state, request, as_manager=True)
+update_album, group_update_album = _twins(_update)
 
 
 def _remove(state: State, request: Request, *, as_manager: bool) -> Result:
@@ -205,14 +199,7 @@ def _remove(state: State, request: Request, *, as_manager: bool) -> Result:
     return 200, True
 
 
-@endpoint
-def remove_album(state: State, request: Request) -> Result:
-    return _remove(state, request, as_manager=False)
-
-
-@endpoint
-def group_remove_album(state: State, request: Request) -> Result:
-    return _remove(state, request, as_manager=True)
+remove_album, group_remove_album = _twins(_remove)
 
 
 def _albums(state: State, user_id: int, with_picture_ids: bool) -> Result:

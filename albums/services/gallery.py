@@ -89,6 +89,11 @@ class GalleryAlbumFound:
     connection: Connection
     member: Member | None
 
+    @property
+    def aw_user_id(self) -> int:
+        """Whose album it is, as the portal asked (never the UserID AdultWork's answer carries)."""
+        return self.member.aw_user_id if self.member else self.connection.aw_user_id
+
 
 def album_listed(*, connection: Connection, member: Member | None, album_id: int) -> aw.PictureAlbum:
     """The album as AdultWork lists it now; raises PortalError when it does not (any more)."""

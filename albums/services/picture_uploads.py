@@ -77,8 +77,7 @@ def picture_upload_create(
                 submission_key=submission_key,
                 connection=found.connection,
                 acting_aw_user_id=found.connection.aw_user_id,
-                # Whose album it is, as the portal asked for it (never the UserID AdultWork's answer carries).
-                aw_user_id=found.member.aw_user_id if found.member else found.connection.aw_user_id,
+                aw_user_id=found.aw_user_id,
                 for_member=found.member is not None,
                 member_nickname=found.member.nickname if found.member else "",
                 album_id=found.album.album_id,

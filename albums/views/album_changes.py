@@ -15,7 +15,7 @@ from ..models import AlbumRecord
 from ..selectors import album_definition_latest, album_record_pin
 from ..services.album_changes import album_edit, album_remove
 from ..services.gallery import GalleryAlbumFound
-from .common import album_form_page, album_found_or_problem, form_with_new_key
+from .common import album_form_page, form_with_new_key, with_listed_album
 
 
 def _pin_held(latest: AlbumRecord | None) -> str | None:
@@ -43,11 +43,10 @@ def _failed(form, make_form, error: PortalError):
 # Never cached: the page is built from a PIN the portal holds (never shown, but kept out of any cache).
 @never_cache
 @login_required
-def album_edit_view(request: HttpRequest, album_id: int) -> HttpResponse:
-    found = album_found_or_problem(request, album_id)
-    if isinstance(found, HttpResponse):
-        return found
-    latest = album_definition_latest(aw_user_id=found.album.user_id, album_id=album_id)
+@with_listed_album
+def album_edit_view(request: HttpRequest, found: GalleryAlbumFound) -> HttpResponse:
+    album_id = found.album.album_id
+    latest = album_definition_latest(aw_user_id=found.aw_user_id, album_id=album_id)
     initial = {
         "name": found.album.album_name,
         "description": found.album.album_description or "",
@@ -78,18 +77,16 @@ def album_edit_view(request: HttpRequest, album_id: int) -> HttpResponse:
 
 
 @login_required
-def album_remove_view(request: HttpRequest, album_id: int) -> HttpResponse:
+@with_listed_album
+def album_remove_view(request: HttpRequest, found: GalleryAlbumFound) -> HttpResponse:
     """A confirmation naming the album; only the POST removes anything."""
-    found = album_found_or_problem(request, album_id)
-    if isinstance(found, HttpResponse):
-        return found
     form = AlbumRemoveForm(request.POST or None)
     context = {"form": form, "found": found}
     if request.method == "POST" and form.is_valid():
         try:
             record = album_remove(
                 user=request.user,
-                album_id=album_id,
+                album_id=found.album.album_id,
                 member_user_id=_member_user_id(found),
                 remove_pictures=form.cleaned_data["remove_pictures"],
                 submission_key=form.cleaned_data["submission_key"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from functools import wraps
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -56,12 +57,19 @@ def member_param(request: HttpRequest) -> int | None:
     return int(raw)
 
 
-def album_found_or_problem(request: HttpRequest, album_id: int) -> GalleryAlbumFound | HttpResponse:
-    """The album as AdultWork lists it now, or a page saying why it cannot be acted on."""
-    try:
-        return gallery_album_get(user=request.user, album_id=album_id, member_user_id=member_param(request))
-    except PortalError as error:
-        return render(request, "albums/album_problem.html", {"error": error}, status=404)
+def with_listed_album(view: Callable[[HttpRequest, GalleryAlbumFound], HttpResponse]) -> Callable[..., HttpResponse]:
+    """For a page acting on one album (`album_id`, and `?member=` for a group member's): the view is
+    handed the album as AdultWork lists it now, or a page says why it cannot be acted on."""
+
+    @wraps(view)
+    def with_album(request: HttpRequest, album_id: int) -> HttpResponse:
+        try:
+            found = gallery_album_get(user=request.user, album_id=album_id, member_user_id=member_param(request))
+        except PortalError as error:
+            return render(request, "albums/album_problem.html", {"error": error}, status=404)
+        return view(request, found)
+
+    return with_album
 
 
 def form_with_new_key(form: forms.Form, make_form: Callable[..., forms.Form]) -> forms.Form:

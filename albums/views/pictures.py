@@ -14,6 +14,7 @@ from ..errors import PortalError
 from ..forms import PictureTextFields, PictureUploadForm
 from ..models import PictureUpload
 from ..selectors import picture_upload_get, picture_upload_progress
+from ..services.gallery import GalleryAlbumFound
 from ..services.picture_files import PicturesRefused
 from ..services.picture_sending import picture_upload_resume
 from ..services.picture_uploads import (
@@ -23,15 +24,13 @@ from ..services.picture_uploads import (
     picture_upload_queue,
 )
 from ..uploads import accepts_pictures, picture_upload_refusals
-from .common import album_found_or_problem
+from .common import with_listed_album
 
 
 @login_required
 @accepts_pictures
-def picture_upload_create_view(request: HttpRequest, album_id: int) -> HttpResponse:
-    found = album_found_or_problem(request, album_id)
-    if isinstance(found, HttpResponse):
-        return found
+@with_listed_album
+def picture_upload_create_view(request: HttpRequest, found: GalleryAlbumFound) -> HttpResponse:
     form = PictureUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         upload_refusal, refusals = picture_upload_refusals(request)
