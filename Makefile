@@ -52,4 +52,5 @@ check: setup
 # Performance against budgets, one table (docs/production.md, "Benchmarks"). Not part of `make test`:
 # it needs PostgreSQL, takes a few minutes, and timings belong here, never in the test suite.
 bench: setup
+	scripts/install-debian.sh wrk=wrk
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench
