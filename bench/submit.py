@@ -51,6 +51,10 @@ def _portal_create(session: requests.Session, url: str) -> None:
     )
     if answer.status_code != 302 or not answer.headers["Location"].startswith("/albums/"):
         raise RuntimeError(f"the portal did not create the album: {answer.status_code} {answer.text[:300]}")
+    # A browser follows the redirect, whose page shows (and so removes) the "created" message. Unread,
+    # messages would pile up in the cookie until they spill into the session, a write per request that
+    # no user causes.
+    session.cookies.pop("messages", None)
 
 
 def _direct_create(http: requests.Session | ModuleType, url: str) -> None:
