@@ -17,6 +17,9 @@ from .connections import connection_call_api
 class GalleryAlbum:
     album: aw.PictureAlbum
     record: AlbumRecord | None  # the portal's record that created it, when the user may see one
+    # Whether it has a PIN, as the portal last set it (create or edit); None when the portal never did.
+    # GetAlbums does not say.
+    has_pin: bool | None = None
 
     @property
     def picture_count(self) -> int:
@@ -74,10 +77,24 @@ def gallery_read(*, user: AbstractBaseUser, member_user_id: int | None = None) -
             kind=AlbumRecord.Kind.CREATE, aw_user_id=aw_user_id, album_id__in=[album.album_id for album in remote]
         )
     }
+    definitions = {
+        record.album_id: record.has_pin  # oldest first, so the last create or edit wins
+        for record in AlbumRecord.objects.filter(
+            aw_user_id=aw_user_id,
+            album_id__in=[album.album_id for album in remote],
+            kind__in=[AlbumRecord.Kind.CREATE, AlbumRecord.Kind.EDIT],
+            status=AlbumRecord.Status.CREATED,
+        )
+        .only("album_id", "pin_number_encrypted")
+        .order_by("created_at", "id")
+    }
     return Gallery(
         aw_user_id=aw_user_id,
         member=member,
-        albums=[GalleryAlbum(album=album, record=records.get(album.album_id)) for album in remote],
+        albums=[
+            GalleryAlbum(album=album, record=records.get(album.album_id), has_pin=definitions.get(album.album_id))
+            for album in remote
+        ],
     )
 
 

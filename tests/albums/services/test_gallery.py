@@ -68,3 +68,14 @@ def test_without_a_connection_the_gallery_asks_for_one(user):
 def test_picture_count_is_album_size_or_else_the_ids_counted(size, ids, count):
     album = aw.PictureAlbum(1, 2, "n", None, size, 0, None, ids)
     assert GalleryAlbum(album=album, record=None).picture_count == count
+
+
+def test_whether_a_pin_is_set_is_what_the_portal_last_set_since_adultwork_does_not_say(connected_user):
+    AlbumRecordFactory(created_by=connected_user, album_id=SEEDED, kind="edit", pin_number_encrypted="x")
+    assert gallery_read(user=connected_user).albums[0].has_pin is True
+    AlbumRecordFactory(created_by=connected_user, album_id=SEEDED, kind="edit")  # a later edit removed it
+    assert gallery_read(user=connected_user).albums[0].has_pin is False
+
+
+def test_an_album_the_portal_never_set_has_no_pin_state(connected_user):
+    assert gallery_read(user=connected_user).albums[0].has_pin is None
