@@ -126,8 +126,9 @@ def history_rows() -> tuple[list[Row], object, str]:
             inserted += size
             clients[who, size] = Client()
             clients[who, size].force_login(user)
-            records[who, size] = AlbumRecord.objects.filter(created_by=user, status="created").latest("created_at").pk
-    paths = {(name, who, size): url.format(record=records[who, size]) for name, url, who, *_ in PAGES for size in SIZES}
+            if who == "own":
+                records[who, size] = AlbumRecord.objects.filter(created_by=user, status="created").latest("created_at").pk
+    paths = {(name, who, size): url.format(record=records.get((who, size))) for name, url, who, *_ in PAGES for size in SIZES}
     times: dict[tuple[str, int], list[float]] = {(name, size): [] for name, *_ in PAGES for size in SIZES}
     for name, _, who, runs, _ in PAGES:
         for size in SIZES:
