@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Sign-in"
 
     def ready(self) -> None:
-        from . import throttle  # noqa: F401  (registers the receiver that counts failed sign-ins per address)
+        from . import signals, throttle  # noqa: F401  (signal receivers)

@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "django_tasks",
     "django_tasks_db",
@@ -46,6 +49,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a second factor; then the pages a
+    # session that still owes one may open (accounts/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -129,6 +136,11 @@ AXES_LOCKOUT_CALLABLE = "accounts.throttle.axes_lockout_response"
 # sign-ins, whatever the usernames, per window (django-ratelimit on the same cache; accounts/throttle.py).
 SIGN_IN_ADDRESS_LIMIT = env.int("SIGN_IN_ADDRESS_LIMIT", default=20)
 SIGN_IN_ADDRESS_WINDOW = timedelta(minutes=15)
+# Two-step sign-in (django-otp: an authenticator app, TOTP, and single-use recovery codes). Offered to
+# everyone; required for administrators and for whoever may act for a group (accounts/selectors.py),
+# and for everyone with this switch.
+TWO_FACTOR_REQUIRED_FOR_ALL = env.bool("TWO_FACTOR_REQUIRED_FOR_ALL", default=False)
+OTP_TOTP_ISSUER = "AW Portal"
 # axes warns when its cache is per-process. A local DEBUG run is one process, which throttles
 # correctly on its own memory; with DEBUG off the warning (and check --deploy) stay.
 SILENCED_SYSTEM_CHECKS = ["axes.W001"] if DEBUG else []

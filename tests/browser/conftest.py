@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, expect, sync_playwright
 
 from tests.support.browser import DESKTOP, FAILING_IMPACTS, PHONE, AxeReport, HtmlChecker, chromium_launch
+from tests.support.second_factor import SignedInClient
 from tests.support.standin import ROOT, StandIn
 
 # Where screenshots go: var/ (ignored by git) unless `make screenshots` points this at docs/screenshots.
@@ -77,7 +77,7 @@ class Portal:
         context = self._browser.new_context(base_url=self.url, **(PHONE if phone else DESKTOP), **context_options)
         self._contexts.append(context)
         if user is not None:
-            client = Client()
+            client = SignedInClient()
             client.force_login(user)
             cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
             context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": self.url}])
