@@ -141,6 +141,9 @@ SIGN_IN_ADDRESS_WINDOW = timedelta(minutes=15)
 # and for everyone with this switch.
 TWO_FACTOR_REQUIRED_FOR_ALL = env.bool("TWO_FACTOR_REQUIRED_FOR_ALL", default=False)
 OTP_TOTP_ISSUER = "AW Portal"
+# The admin lists devices (and can delete one, for a user who lost both phone and recovery codes), but
+# never shows an app's key, its QR code or recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # axes warns when its cache is per-process. A local DEBUG run is one process, which throttles
 # correctly on its own memory; with DEBUG off the warning (and check --deploy) stay.
 SILENCED_SYSTEM_CHECKS = ["axes.W001"] if DEBUG else []
