@@ -2,8 +2,8 @@ import os
 
 import pytest
 
+from harness.standin import StandInControl, StandInProcess
 from tests.support.second_factor import SignedInClient
-from tests.support.standin import StandIn, StandInProcess
 
 _skipped: list[str] = []
 
@@ -16,9 +16,9 @@ def standin_process():
 
 
 @pytest.fixture
-def standin(standin_process) -> StandIn:
+def standin(standin_process) -> StandInControl:
     """The stand-in API, reset to its demo data for this test."""
-    control = StandIn(standin_process.url)
+    control = StandInControl(standin_process.url)
     control.reset()
     return control
 

@@ -19,8 +19,8 @@ import requests
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from requests.adapters import HTTPAdapter
 
+from harness.gunicorn import ROOT, GunicornProcess, portal_env
 from tests.factories import ManagerConnectionFactory, UserFactory
-from tests.support.gunicorn import ROOT, GunicornProcess, portal_env
 from tests.support.second_factor import totp_code, totp_device_confirmed
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

@@ -11,7 +11,9 @@ from typing import Any
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+from harness.processes import process_stop
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 class StandInProcess:
@@ -37,15 +39,11 @@ class StandInProcess:
         threading.Thread(target=self._process.stdout.read, daemon=True).start()
 
     def stop(self) -> None:
-        self._process.terminate()
-        try:
-            self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
+        process_stop(self._process)
         self._log.close()
 
 
-class StandIn:
+class StandInControl:
     """The stand-in's control API (`/_standin/...`)."""
 
     def __init__(self, url: str) -> None:
