@@ -2,8 +2,8 @@ import os
 
 import pytest
 
+from harness.second_factor import SignedInClient
 from harness.standin import StandInControl, StandInProcess
-from tests.support.second_factor import SignedInClient
 
 _skipped: list[str] = []
 

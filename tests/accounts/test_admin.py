@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import recovery_codes_replace
-from tests.support.second_factor import totp_device_confirmed
+from harness.second_factor import totp_device_confirmed
 
 pytestmark = pytest.mark.django_db
 

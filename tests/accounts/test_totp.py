@@ -6,7 +6,7 @@ import sys
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from harness.gunicorn import ROOT
-from tests.support.second_factor import totp_code
+from harness.second_factor import totp_code
 
 KEY = "3GUN J6QK YB5I DIX6 YC7O RZES N7GH 7YC5"
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from harness.second_factor import totp_code, totp_device_confirmed
 from tests.factories import ManagerConnectionFactory, UserFactory
-from tests.support.second_factor import totp_code, totp_device_confirmed
 
 pytestmark = pytest.mark.django_db
 

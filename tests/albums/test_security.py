@@ -10,8 +10,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from albums.models import AlbumRecord, Connection
+from harness.second_factor import SignedInClient
 from tests.factories import AlbumRecordFactory, ConnectionFactory, UserFactory
-from tests.support.second_factor import SignedInClient
 
 pytestmark = pytest.mark.django_db
 

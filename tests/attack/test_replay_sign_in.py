@@ -20,8 +20,8 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from requests.adapters import HTTPAdapter
 
 from harness.gunicorn import ROOT, GunicornProcess, portal_env
+from harness.second_factor import totp_code, totp_device_confirmed
 from tests.factories import ManagerConnectionFactory, UserFactory
-from tests.support.second_factor import totp_code, totp_device_confirmed
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

@@ -21,9 +21,9 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, expect, sync_playwright
 
+from harness.second_factor import SignedInClient, totp_code, totp_device_confirmed
 from harness.standin import ROOT, StandInControl
 from tests.support.browser import DESKTOP, FAILING_IMPACTS, PHONE, AxeReport, HtmlChecker, chromium_launch
-from tests.support.second_factor import SignedInClient, totp_code, totp_device_confirmed
 
 # Where screenshots go: var/ (ignored by git) unless `make screenshots` points this at docs/screenshots.
 SCREENSHOTS_DIR = Path(os.environ.get("SCREENSHOTS_DIR") or ROOT / "var" / "screenshots")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from albums.models import AlbumRecord, BulkJob, BulkJobItem, Connection, Member
+from harness.second_factor import totp_device_confirmed
 from tests.browser.conftest import Portal
 from tests.factories import (
     FIRST_GROUP_MEMBER_ID,
@@ -29,7 +30,6 @@ from tests.factories import (
     UserFactory,
 )
 from tests.support.browser import AxeReport
-from tests.support.second_factor import totp_device_confirmed
 
 pytestmark = pytest.mark.browser
 

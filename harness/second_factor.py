@@ -1,4 +1,4 @@
-"""The second step of signing in, for tests: codes computed from a device's secret, as the phone app
+"""The second step of signing in, for tests and bench/: codes computed from a device's secret, as the phone app
 does, and a shortcut past both steps like Django's force_login."""
 
 from __future__ import annotations
