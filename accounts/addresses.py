@@ -57,6 +57,35 @@ def _key(address: Address | None, fallback: str) -> str:
     return str(address)
 
 
+# What a proxy says about the client: believed from our proxies only.
+FORWARDED_HEADERS = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_FORWARDED",
+)
+
+
+class UntrustedForwardedHeadersMiddleware:
+    """Drops X-Forwarded-* that did not come from one of our proxies, before anything reads them.
+
+    gunicorn believes X-Forwarded-Proto only from FORWARDED_ALLOW_IPS, but passes the header on to the
+    portal all the same, and Django's SECURE_PROXY_SSL_HEADER would believe it from anyone: a client that
+    reaches gunicorn directly could pass for HTTPS. So one rule for every forwarded header: from our
+    proxies, or not at all.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if settings.TRUSTED_PROXIES == [] or not _is_proxy(_address(request.META.get("REMOTE_ADDR", ""))):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
+
+
 def client_address(request: HttpRequest) -> str:
     """The client's address (an IPv6 client's /64), as sign-in throttling counts it."""
     peer_text = request.META.get("REMOTE_ADDR", "")

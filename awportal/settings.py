@@ -43,6 +43,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "awportal.health.HealthCheckMiddleware",
+    # X-Forwarded-* from anyone but our proxies are dropped before anything reads them.
+    "accounts.addresses.UntrustedForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

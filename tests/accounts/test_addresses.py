@@ -65,3 +65,22 @@ def test_the_setting_reads_forwarded_allow_ips_only_behind_a_proxy():
     direct = settings_value("settings.TRUSTED_PROXIES", FORWARDED_ALLOW_IPS="10.0.0.2")
     assert behind.stdout.strip() == "[IPv4Network('10.0.0.2/32'), IPv4Network('10.1.0.0/16')]", behind.stderr
     assert direct.stdout.strip() == "[]", direct.stderr
+
+
+def test_a_peer_that_is_not_our_proxy_cannot_pass_for_https(client, settings):
+    settings.TRUSTED_PROXIES = proxy_networks([PROXY])
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+
+    direct = client.get("/accounts/login/", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_PROTO="https")
+    proxied = client.get("/accounts/login/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_PROTO="https")
+
+    assert direct.status_code == 301 and direct["Location"].startswith("https://")
+    assert proxied.status_code == 200
+
+
+def test_without_a_proxy_no_forwarded_header_reaches_the_portal(client, settings):
+    settings.TRUSTED_PROXIES = []
+    response = client.get("/accounts/login/", HTTP_X_FORWARDED_FOR="198.51.100.1", HTTP_X_FORWARDED_HOST="evil.example")
+    assert "HTTP_X_FORWARDED_FOR" not in response.wsgi_request.META
+    assert "HTTP_X_FORWARDED_HOST" not in response.wsgi_request.META
