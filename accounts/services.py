@@ -8,6 +8,7 @@ from datetime import datetime
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -26,12 +27,19 @@ def totp_device_start(*, user: AbstractBaseUser) -> TOTPDevice:
 
 
 @transaction.atomic
+def recovery_code_digest(code: str) -> str:
+    """What is stored of a recovery code: a keyed hash (SECRET_KEY), so the table alone gives none away.
+    django-otp compares stored tokens as they are, so the code is checked by its digest; 16 hex
+    characters, the most its token column holds."""
+    return salted_hmac("accounts.recovery_code", code, algorithm="sha256").hexdigest()[:16]
+
+
 def recovery_codes_replace(*, user: AbstractBaseUser) -> list[str]:
     """New recovery codes in place of any earlier ones, returned to be shown once."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=recovery_code_digest(code)) for code in codes)
     return codes
 
 
@@ -73,8 +81,11 @@ def second_factor_verify(*, request: HttpRequest, code: str) -> Verification:
     """Check `code` as the second step of signing in: six digits from the app, or a recovery code (used
     up)."""
     user = request.user
-    device = totp_device_get(user=user) if code.isdigit() else recovery_device_get(user=user)
-    result = _device_check(device, code)
+    if code.isdigit():
+        device, token = totp_device_get(user=user), code
+    else:
+        device, token = recovery_device_get(user=user), recovery_code_digest(code)
+    result = _device_check(device, token)
     if result.passed:
         otp_login(request, device)
     return result

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.services import recovery_code_digest
 from harness.second_factor import totp_code, totp_device_confirmed
 from tests.factories import ManagerConnectionFactory, UserFactory
 
@@ -101,7 +102,8 @@ def test_setting_up_shows_a_qr_code_and_key_confirms_with_a_code_and_shows_recov
     assert svg.startswith("<svg") and "style" not in svg and "script" not in svg  # the CSP allows neither
     codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", right.content.decode())
     assert right.status_code == 200 and len(codes) == 10
-    assert set(codes) == set(StaticToken.objects.filter(device__user=manager).values_list("token", flat=True))
+    stored = set(StaticToken.objects.filter(device__user=manager).values_list("token", flat=True))
+    assert stored == {recovery_code_digest(code) for code in codes} and not stored & set(codes)  # hashed
     assert f'href="{reverse("member_list")}"' in right.content.decode()
     # This session passed both steps; the codes are never shown again.
     assert browser.get(reverse("member_list")).status_code == 200
@@ -203,7 +205,7 @@ def test_setting_up_again_replaces_the_app_and_its_recovery_codes():
 
     assert second_key != first_key
     assert list(TOTPDevice.objects.filter(user=member).values_list("confirmed", flat=True)) == [True]
-    assert not old_codes & set(StaticToken.objects.values_list("token", flat=True))
+    assert len(old_codes) == 10 and not old_codes & set(StaticToken.objects.values_list("token", flat=True))
 
 
 def test_new_recovery_codes_replace_the_old_ones_and_are_shown_once(client):
@@ -215,7 +217,7 @@ def test_new_recovery_codes_replace_the_old_ones_and_are_shown_once(client):
     old_codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", old)
     new_codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", new)
     assert len(new_codes) == 10 and not set(old_codes) & set(new_codes)
-    assert set(StaticToken.objects.values_list("token", flat=True)) == set(new_codes)
+    assert set(StaticToken.objects.values_list("token", flat=True)) == {recovery_code_digest(c) for c in new_codes}
 
 
 def test_a_member_may_turn_it_off_but_who_must_have_it_may_not():
