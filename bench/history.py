@@ -110,9 +110,8 @@ def history_rows() -> tuple[list[Row], object, str]:
     Each size is its own user's history in one table of all of them, and every round fetches every
     page at every size, so drift on the machine touches each size alike.
     """
-    from harness.second_factor import SignedInClient
-
     from albums.models import AlbumRecord
+    from harness.second_factor import SignedInClient
 
     clients, records = {}, {}
     inserted = 0
