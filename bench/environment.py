@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -44,6 +45,8 @@ class BenchEnvironment:
             AW_OAUTH_BASE_URL=self.standin.url,
             AW_API_KEY="demo-api-key",
             STATIC_ROOT=self._static.name,
+            # Uploaded pictures wait here to be sent; the bench never sends them.
+            AW_PICTURE_DIR=str(Path(self._static.name) / "pictures"),
             LOG_LEVEL="WARNING",
             **({"CACHE_URL": cache_url} if cache_url else {}),
         )
