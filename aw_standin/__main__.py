@@ -16,6 +16,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--access-token-lifetime", type=int, default=1200, metavar="SECONDS")
     parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
     parser.add_argument(
+        "--require-pkce", action="store_true", help="refuse authorization requests without a PKCE S256 challenge"
+    )
+    parser.add_argument(
         "--client-id", default=demo.DEMO_CLIENT.client_id, help="OAuth client to register (default: the demo client)"
     )
     parser.add_argument("--client-secret", help="its secret (default: the demo client's, for the demo client)")
@@ -38,6 +41,7 @@ def main(argv: list[str] | None = None) -> None:
         args.port,
         access_token_lifetime=args.access_token_lifetime,
         latency=args.latency,
+        require_pkce=args.require_pkce,
         clients=[Client(args.client_id, secret, args.redirect_uri)],
     )
     stopping = threading.Event()

@@ -34,7 +34,12 @@ def _page(title: str, content: str) -> str:
 
 
 def consent_page(
-    client_id: str, redirect_uri: str, scopes: list[str], state: str | None, users: list[User]
+    client_id: str,
+    redirect_uri: str,
+    scopes: list[str],
+    state: str | None,
+    code_challenge: str | None,
+    users: list[User],
 ) -> str:
     options = "\n".join(
         f'<option value="{user.user_id}">{escape(user.nickname)} ({user.user_id})</option>' for user in users
@@ -58,6 +63,7 @@ def consent_page(
             ("scope", " ".join(scopes)),
             ("state", state or ""),
             ("response_type", "code"),
+            *((("code_challenge", code_challenge), ("code_challenge_method", "S256")) if code_challenge else ()),
         )
     )
     content = f"""<p>The application <strong>{escape(client_id)}</strong> wants to connect to your AdultWork.com account.</p>

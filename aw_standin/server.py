@@ -215,9 +215,10 @@ class StandIn:
         *,
         access_token_lifetime: int = 1200,
         latency: float = 0.0,
+        require_pkce: bool = False,
         clients: Iterable[Client] = (),
     ) -> None:
-        defaults = Config(latency=latency, access_token_lifetime=access_token_lifetime)
+        defaults = Config(latency=latency, access_token_lifetime=access_token_lifetime, require_pkce=require_pkce)
         self.state = State(defaults, _startup_clients(clients))
         self._server = _Server((host, port), self.state)
         self._thread: threading.Thread | None = None

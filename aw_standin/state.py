@@ -23,6 +23,8 @@ class Config:
     refresh_token_lifetime: int = 14 * 24 * 3600
     modelstate_prefix: str = "request."
     force_format: str | None = None
+    # Refuse authorization requests without a PKCE S256 challenge (RFC 9700 asks it of every client).
+    require_pkce: bool = False
 
     def as_json(self) -> dict:
         return asdict(self)

@@ -1,7 +1,7 @@
 """AdultWork's Unified Login (OAuth 2.0 authorization code flow), through Authlib.
 
 Authlib's framework-neutral OAuth2Session does the protocol (authorization URL, code exchange,
-refresh with client_secret_post); this module keeps it free of Django and turns its failures into
+refresh with client_secret_post, PKCE); this module keeps it free of Django and turns its failures into
 the client's typed exceptions. Token calls are rare (a connect, a refresh every ~20 minutes), so each
 uses a short-lived session rather than the API's pooled one.
 """
@@ -49,17 +49,21 @@ class UnifiedLogin:
             client_secret=self._client_secret,
             token_endpoint_auth_method="client_secret_post",
             redirect_uri=redirect_uri,
+            # PKCE even though the portal is a confidential client (RFC 9700, 2.1.1): a code stolen on its
+            # way back through the browser is useless without the verifier, which never leaves the server.
+            code_challenge_method="S256",
             default_timeout=self._timeout,
         )
 
-    def authorization_url(self, *, redirect_uri: str, state: str) -> str:
+    def authorization_url(self, *, redirect_uri: str, state: str, code_verifier: str) -> str:
+        """The authorize URL, carrying `state` and the S256 challenge of `code_verifier` (kept by the caller)."""
         with self._session(redirect_uri) as session:
             url, _ = session.create_authorization_url(
-                f"{self._base_url}/OAuth/Authorize", state=state, scope=" ".join(SCOPES)
+                f"{self._base_url}/OAuth/Authorize", state=state, code_verifier=code_verifier, scope=" ".join(SCOPES)
             )
         return url
 
-    def token_from_code(self, *, code: str, redirect_uri: str) -> TokenSet:
+    def token_from_code(self, *, code: str, redirect_uri: str, code_verifier: str) -> TokenSet:
         with self._session(redirect_uri) as session:
             return self._token_call(
                 "authorization_code",
@@ -68,6 +72,7 @@ class UnifiedLogin:
                     grant_type="authorization_code",
                     code=code,
                     redirect_uri=redirect_uri,
+                    code_verifier=code_verifier,
                 ),
             )
 

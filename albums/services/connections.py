@@ -78,20 +78,24 @@ def connection_connect_with_token(*, user: AbstractBaseUser, access_token: str) 
     return _connection_save(user=user, source=Connection.Source.TOKEN, access_token=access_token)
 
 
-def connection_authorization_url(*, redirect_uri: str, state: str) -> str:
-    """Where to send the browser to log in with AdultWork's Unified Login."""
+def connection_authorization_url(*, redirect_uri: str, state: str, code_verifier: str) -> str:
+    """Where to send the browser to log in with AdultWork's Unified Login (with the PKCE challenge of
+    `code_verifier`, which the caller keeps for the code exchange)."""
     if not aw_login_configured():
         raise PortalError(
             "Connecting through AdultWork's login is not set up on this portal: an administrator must "
             "set AW_CLIENT_ID and AW_CLIENT_SECRET. Until then, connect with an access token below."
         )
-    return aw_login().authorization_url(redirect_uri=redirect_uri, state=state)
+    return aw_login().authorization_url(redirect_uri=redirect_uri, state=state, code_verifier=code_verifier)
 
 
-def connection_connect_with_code(*, user: AbstractBaseUser, code: str, redirect_uri: str) -> Connection:
-    """Finish the Unified Login: exchange the code for tokens, then keep them with the account details."""
+def connection_connect_with_code(
+    *, user: AbstractBaseUser, code: str, redirect_uri: str, code_verifier: str
+) -> Connection:
+    """Finish the Unified Login: exchange the code (with its PKCE verifier) for tokens, then keep them
+    with the account details."""
     try:
-        tokens = aw_login().token_from_code(code=code, redirect_uri=redirect_uri)
+        tokens = aw_login().token_from_code(code=code, redirect_uri=redirect_uri, code_verifier=code_verifier)
     except aw.TokenRefused as exc:
         raise PortalError(
             f"AdultWork's login refused to complete the connection ({exc.error}). The sign-in may have "

@@ -29,7 +29,7 @@ OBJECT_URLS = {  # one record: owner only
 OWN_URLS = {  # the signed-in user's own things, never anyone else's
     "dashboard": "GET",
     "connect": "POST",
-    "connect_start": "POST",
+    "connect_start": "GET",
     "connect_callback": "GET",
     "disconnect": "POST",
     "album_list": "GET",

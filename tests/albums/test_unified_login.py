@@ -1,5 +1,7 @@
 """Connecting through the stand-in's Unified Login, over real HTTP, with Django's test client."""
 
+import base64
+import hashlib
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -16,6 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def registered_callback(standin):
     standin.register_client(client_id="awportal-demo", client_secret="awportal-demo-secret", redirect_uris=[CALLBACK])
+    standin.config(require_pkce=True)
 
 
 @pytest.fixture
@@ -26,7 +29,7 @@ def member(client, user):
 
 
 def start(client) -> str:
-    response = client.post(reverse("connect_start"))
+    response = client.get(reverse("connect_start"))
     assert response.status_code == 302
     return response["Location"]
 
@@ -41,6 +44,53 @@ def test_the_button_sends_the_browser_to_unified_login_with_the_documented_param
     assert query["redirect_uri"] == CALLBACK
     assert query["scope"].split() == ["profile_gallery", "account_information"]
     assert len(query["state"]) >= 32
+    assert query["code_challenge_method"] == "S256" and len(query["code_challenge"]) == 43
+
+
+def test_the_code_exchange_sends_the_verifier_of_the_challenge_and_no_one_else_sees_it(member, standin):
+    authorize = start(member)
+    challenge = parse_qs(urlsplit(authorize).query)["code_challenge"][0]
+
+    member.get(local_path(approve(authorize)))
+
+    verifier = standin.requests("/oauth/token")[-1]["form"]["code_verifier"]
+    digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    assert digest == challenge and 43 <= len(verifier) <= 128
+    assert verifier not in authorize and Connection.objects.get().aw_user_id == 100001
+
+
+def test_a_login_started_in_a_second_tab_does_not_void_the_first(member, standin):
+    first, second = start(member), start(member)
+
+    member.get(local_path(approve(second)))
+    member.post(reverse("disconnect"))
+    response = member.get(local_path(approve(first, user_id=200001)))
+
+    assert response.status_code == 302 and Connection.objects.get().aw_user_id == 200001
+
+
+def test_a_forged_answer_does_not_spoil_the_login_in_progress(member, standin):
+    authorize = start(member)
+
+    forged = member.get(reverse("connect_callback"), {"code": "attacker-code", "state": "attacker-state"})
+    assert forged.status_code == 400
+    response = member.get(local_path(approve(authorize)))
+
+    assert response.status_code == 302 and Connection.objects.get().aw_user_id == 100001
+    assert [r["form"]["code"] != "attacker-code" for r in standin.requests("/oauth/token")] == [True]
+
+
+def test_a_state_with_characters_outside_ascii_is_refused_not_a_crash(member, standin):
+    start(member)
+    response = member.get(reverse("connect_callback"), {"code": "c", "state": "é" * 43})
+    assert response.status_code == 400 and standin.requests("/oauth/token") == []
+
+
+def test_an_answer_is_good_once(member, standin):
+    callback = local_path(approve(start(member)))
+    member.get(callback)
+    again = member.get(callback)
+    assert again.status_code == 400 and len(standin.requests("/oauth/token")) == 1
 
 
 def test_connecting_stores_the_account_and_encrypted_tokens_that_renew(member, standin):
@@ -117,7 +167,7 @@ def test_a_portal_without_client_credentials_explains_what_to_set(member, settin
     page = member.get(reverse("connect")).content.decode()
     assert "AW_CLIENT_ID" in page and "AW_CLIENT_SECRET" in page
 
-    response = member.post(reverse("connect_start"), follow=True)
+    response = member.get(reverse("connect_start"), follow=True)
     assert "not set up on this portal" in response.content.decode()
 
 
