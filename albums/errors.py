@@ -6,16 +6,18 @@ import math
 from typing import Any
 
 from . import adultwork as aw
+from .adultwork.parsing import error_text
 
 
 class PortalError(Exception):
     """Something the user should be told. `field_errors` uses the API's field names.
 
     `record` is the history record of the attempt, when one was made; `code` lets a view react
-    (RECONNECT: the AdultWork connection must be made again).
+    (RECONNECT: the AdultWork connection must be made again; MISCONFIGURED: only an administrator can help).
     """
 
     RECONNECT = "reconnect"
+    MISCONFIGURED = "misconfigured"  # the portal's own configuration is wrong: starting again cannot help
 
     def __init__(
         self,
@@ -41,8 +43,22 @@ def _wait(exc: aw.RateLimited) -> str:
     return f"in {math.ceil(exc.retry_after)} seconds" if exc.retry_after is not None else "in a minute"
 
 
+def login_said(error: object, description: object = "") -> str:
+    """What an OAuth server said (`error` and `error_description`), cut to a sentence, for a message.
+    Templates escape it like any other text."""
+    error, description = error_text(error) or "no reason given", error_text(description)
+    return f"{error}: {description}" if description else error
+
+
 def portal_error_from(exc: aw.AdultWorkError) -> PortalError:
     """A message that says what happened and what to do next, for each kind of API failure."""
+    if isinstance(exc, aw.ClientMisconfigured):
+        return PortalError(
+            f"AdultWork's login refused this portal itself ({login_said(exc.error, exc.description)}): the "
+            "portal's AdultWork client is misconfigured. You cannot fix this from here, and trying again will "
+            "not help; the portal's administrator has been told. Nothing was changed.",
+            code=PortalError.MISCONFIGURED,
+        )
     if isinstance(exc, aw.InvalidRequest):
         if exc.field_errors:
             return PortalError(

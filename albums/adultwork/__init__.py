@@ -3,6 +3,7 @@
 from .client import AdultWorkClient, AlbumInput
 from .errors import (
     AdultWorkError,
+    ClientMisconfigured,
     Forbidden,
     InvalidRequest,
     MissingScope,
@@ -18,6 +19,7 @@ __all__ = [
     "AdultWorkClient",
     "AdultWorkError",
     "AlbumInput",
+    "ClientMisconfigured",
     "Credentials",
     "Forbidden",
     "GroupMember",

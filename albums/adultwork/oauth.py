@@ -16,12 +16,15 @@ from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 
 from . import errors
+from .parsing import error_text
 
 logger = logging.getLogger(__name__)
 
 SCOPES = ("profile_gallery", "account_information")
 # The only token errors that mean the refresh token is gone for good: the user must log in again.
 DEAD_GRANT_ERRORS = frozenset({"refresh_token_has_expired", "invalid_grant"})
+# The token endpoint refusing the portal's own client (RFC 6749 5.2): its configuration is wrong.
+CLIENT_ERRORS = frozenset({"invalid_client", "unauthorized_client"})
 
 
 @dataclass(frozen=True)
@@ -88,10 +91,10 @@ class UnifiedLogin:
         try:
             token = call()
         except OAuthError as exc:
-            logger.info("AdultWork token endpoint refused a %s grant: %s", grant, exc.error)
-            raise errors.TokenRefused(
-                f"AdultWork's login refused the request ({exc.error}).", error=str(exc.error)
-            ) from None
+            error, description = error_text(exc.error), error_text(exc.description)
+            logger.info("AdultWork token endpoint refused a %s grant: %s", grant, error)
+            kind = errors.ClientMisconfigured if error in CLIENT_ERRORS else errors.TokenRefused
+            raise kind(f"AdultWork's login refused the request ({error}).", error=error, description=description) from None
         except requests.HTTPError as exc:
             status = exc.response.status_code if exc.response is not None else None
             raise errors.RemoteUnavailable(f"AdultWork's login answered with status {status}.", status=status) from None

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.utils import timezone
 from .. import adultwork as aw
 from ..adultwork.oauth import DEAD_GRANT_ERRORS, TokenSet
 from ..crypto import SecretDecryptionError, secret_decrypt, secret_encrypt
-from ..errors import PortalError, portal_error_from
+from ..errors import PortalError, login_said, portal_error_from
 from ..models import Connection
 from .clients import aw_client, aw_login, aw_login_configured
 
@@ -96,16 +97,31 @@ def connection_connect_with_code(
     with the account details."""
     try:
         tokens = aw_login().token_from_code(code=code, redirect_uri=redirect_uri, code_verifier=code_verifier)
+    except aw.ClientMisconfigured as exc:
+        raise _client_misconfigured(exc, grant="authorization_code") from None
     except aw.TokenRefused as exc:
         raise PortalError(
-            f"AdultWork's login refused to complete the connection ({exc.error}). The sign-in may have "
-            "taken too long or been used already: start again."
+            f"AdultWork's login refused to complete the connection ({login_said(exc.error, exc.description)}). "
+            "The sign-in may have taken too long or been used already: start again."
         ) from None
     except aw.AdultWorkError as exc:
         raise portal_error_from(exc) from None
     return _connection_save(
         user=user, source=Connection.Source.OAUTH, access_token=tokens.access_token, tokens=tokens
     )
+
+
+def _client_misconfigured(exc: aw.ClientMisconfigured, *, grant: str) -> PortalError:
+    """Tell the administrator (an ERROR in the log, naming the settings to check, never the secret) and
+    give the user the message that says so."""
+    logger.error(
+        "AdultWork's token endpoint refused the portal's OAuth client at a %s grant (%s). Check AW_CLIENT_ID "
+        "(now %r), AW_CLIENT_SECRET and AW_OAUTH_REDIRECT_URI against the client registered with AdultWork.",
+        grant,
+        login_said(exc.error, exc.description),
+        settings.AW_CLIENT_ID,
+    )
+    return portal_error_from(exc)
 
 
 def connection_disconnect(*, user: AbstractBaseUser) -> bool:
@@ -157,6 +173,8 @@ def connection_refresh(*, connection: Connection, rejected_token: str | None = N
                 tokens = aw_login().token_refresh(
                     refresh_token=_decrypted(locked, locked.refresh_token_encrypted)
                 )
+            except aw.ClientMisconfigured as exc:
+                failure = _client_misconfigured(exc, grant="refresh_token")
             except aw.TokenRefused as exc:
                 if exc.error in DEAD_GRANT_ERRORS:
                     locked.status = Connection.Status.NEEDS_RECONNECT
@@ -164,7 +182,9 @@ def connection_refresh(*, connection: Connection, rejected_token: str | None = N
                     logger.info("Connection %s needs reconnecting: %s", locked.pk, exc.error)
                     failure = _needs_reconnect()
                 else:
-                    failure = PortalError(f"AdultWork's login refused to refresh the connection ({exc.error}).")
+                    failure = PortalError(
+                        f"AdultWork's login refused to refresh the connection ({login_said(exc.error, exc.description)})."
+                    )
             except aw.AdultWorkError as exc:
                 failure = portal_error_from(exc)
             else:

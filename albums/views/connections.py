@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from ..errors import PortalError
+from ..errors import PortalError, login_said
 from ..forms import AccessTokenForm
 from ..services.clients import aw_login_configured
 from ..services.connections import (
@@ -94,8 +94,11 @@ def _pending_login_take(request: HttpRequest, given: str) -> str | None:
     return code_verifier
 
 
-def _login_problem(request: HttpRequest, title: str, message: str, status: int = 400) -> HttpResponse:
-    return render(request, "albums/connect_problem.html", {"title": title, "message": message}, status=status)
+def _login_problem(
+    request: HttpRequest, title: str, message: str, status: int = 400, *, retry: bool = True
+) -> HttpResponse:
+    context = {"title": title, "message": message, "retry": retry}
+    return render(request, "albums/connect_problem.html", context, status=status)
 
 
 @login_required
@@ -119,17 +122,20 @@ def connect_callback(request: HttpRequest) -> HttpResponse:
         )
     code = request.GET.get("code", "")
     if not code:
+        said = login_said(request.GET.get("error"), request.GET.get("error_description"))
         return _login_problem(
             request,
             "AdultWork's login sent no code",
-            f"AdultWork's login came back without a sign-in code ({request.GET.get('error') or 'no reason given'}). "
-            "Nothing was changed; start again.",
+            f"AdultWork's login came back without a sign-in code ({said}). Nothing was changed; start again.",
         )
     try:
         connection = connection_connect_with_code(
             user=request.user, code=code, redirect_uri=_callback_uri(request), code_verifier=code_verifier
         )
     except PortalError as error:
+        if error.code == PortalError.MISCONFIGURED:
+            title = "This portal's AdultWork login is misconfigured"
+            return _login_problem(request, title, error.message, status=502, retry=False)
         return _login_problem(request, "The connection could not be completed", error.message, status=502)
     messages.success(request, f"Connected AdultWork account {connection.aw_user_id} through AdultWork's login.")
     if PENDING_ALBUM_KEY in request.session:

@@ -110,7 +110,7 @@ class Portal:
 
     def approve_at_unified_login(self, page: Page, account: str) -> None:
         """From the Connection page, through the stand-in's Unified Login as `account`, and back."""
-        page.get_by_role("button", name="Connect AdultWork account").click()
+        page.get_by_role("link", name="Connect AdultWork account").click()
         expect(page).to_have_url(re.compile(rf"^{re.escape(self.standin.url)}/OAuth/Authorize\?"))
         page.get_by_label("Sign in as").select_option(label=account)
         page.get_by_role("button", name="Approve").click()

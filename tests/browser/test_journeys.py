@@ -69,7 +69,7 @@ def test_cancelling_unified_login_changes_nothing(portal):
     user = UserFactory()
     page = portal.page(user=user)
     page.goto("/connect/")
-    page.get_by_role("button", name="Connect AdultWork account").click()
+    page.get_by_role("link", name="Connect AdultWork account").click()
     page.get_by_role("button", name="Cancel").click()
 
     expect(page.get_by_role("heading", name="Login cancelled")).to_be_visible()

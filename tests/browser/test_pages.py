@@ -118,7 +118,7 @@ def form_expired(portal: Portal, phone: bool) -> Page:
 
 def unified_login(portal: Portal, phone: bool) -> Page:
     page = signed_in("/connect/", connected=False)(portal, phone)
-    page.get_by_role("button", name="Connect AdultWork account").click()
+    page.get_by_role("link", name="Connect AdultWork account").click()
     expect(page.get_by_role("heading", name="Sign in with AdultWork.com")).to_be_visible()
     return page
 
