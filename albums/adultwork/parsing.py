@@ -98,8 +98,11 @@ def error_text(value: Any) -> str:
     """A server's error text as one line of at most ERROR_TEXT_LIMIT characters ("" when not text)."""
     if not isinstance(value, (str, int, Decimal)) or isinstance(value, bool):
         return ""
-    text = _CONTROL.sub(" ", str(value)[: ERROR_TEXT_LIMIT + 1]).strip()
-    return text if len(text) <= ERROR_TEXT_LIMIT else text[: ERROR_TEXT_LIMIT - 1].rstrip() + "…"
+    raw = str(value)
+    text = _CONTROL.sub(" ", raw[: 2 * ERROR_TEXT_LIMIT]).strip()
+    if len(text) <= ERROR_TEXT_LIMIT and len(raw) <= 2 * ERROR_TEXT_LIMIT:
+        return text
+    return text[: ERROR_TEXT_LIMIT - 1].rstrip() + "…"
 
 
 class _Details:

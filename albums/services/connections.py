@@ -115,7 +115,7 @@ def _client_misconfigured(exc: aw.ClientMisconfigured, *, grant: str) -> PortalE
     """Tell the administrator (an ERROR in the log, naming the settings to check, never the secret) and
     give the user the message that says so."""
     logger.error(
-        "AdultWork's token endpoint refused the portal's OAuth client at a %s grant (%s). Check AW_CLIENT_ID "
+        "AdultWork's token endpoint refused the portal's OAuth client (grant %s; it said %s). Check AW_CLIENT_ID "
         "(now %r), AW_CLIENT_SECRET and AW_OAUTH_REDIRECT_URI against the client registered with AdultWork.",
         grant,
         login_said(exc.error, exc.description),

@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import logging
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -189,3 +190,47 @@ def test_an_expired_connection_keeps_the_form_across_reconnecting(member, standi
     assert 'value="Kept"' in again and "Still here" in again and 'value="2"' in again
     assert "ab12" not in again and "type it again" in again  # a PIN never goes back into a page
     assert Connection.objects.get().status == Connection.Status.ACTIVE
+
+
+def test_an_error_description_from_the_login_is_shown_escaped_and_cut(member, standin):
+    state = parse_qs(urlsplit(start(member)).query)["state"][0]
+    description = "<b>Code challenge required.</b>" + "x" * 5000
+
+    response = member.get(reverse("connect_callback"), {"state": state, "error": "invalid_request", "error_description": description})
+
+    page = response.content.decode()
+    assert "(invalid_request: &lt;b&gt;Code challenge required.&lt;/b&gt;" in page and "<b>Code" not in page
+    assert "x" * 300 not in page and "x…" in page
+
+
+def test_the_token_endpoint_error_description_is_shown(member, standin):
+    authorize = start(member)
+    state = parse_qs(urlsplit(authorize).query)["state"][0]
+    session = member.session
+    session["aw_oauth_logins"][state] = "a-verifier-that-does-not-match-the-challenge-sent-with-it"
+    session.save()
+
+    response = member.get(local_path(approve(authorize)))
+
+    assert response.status_code == 502
+    assert "(invalid_grant: PKCE verification failed: the code_verifier does not match.)" in response.content.decode()
+
+
+@pytest.mark.parametrize("error", ["invalid_client", "unauthorized_client"])
+def test_a_client_the_token_endpoint_refuses_is_an_administrators_problem_at_any_token_call(member, standin, caplog, error):
+    standin.fault("error", match="/oauth/token", status=400, body={"error": error, "error_description": "Client not allowed."})
+
+    with caplog.at_level(logging.ERROR, logger="albums.services.connections"):
+        page = member.get(local_path(approve(start(member)))).content.decode()
+    assert "misconfigured" in page and "administrator has been told" in page and "Start again" not in page
+    assert f"({error}: Client not allowed.)" in page
+
+    connection = oauth_connection(standin, user=member.user, expires_in=30)
+    with caplog.at_level(logging.ERROR, logger="albums.services.connections"):
+        refused = member.post(reverse("album_create"), {"name": "Kept", "submission_key": "8b9f0e3c-3c4f-4f0e-9a34-1f1f0b8d9a12"})
+    assert "misconfigured" in refused.content.decode() and 'value="Kept"' in refused.content.decode()
+    connection.refresh_from_db()
+    assert connection.status == Connection.Status.ACTIVE
+    logged = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR and r.name == "albums.services.connections"]
+    assert len(logged) == 2 and all("AW_CLIENT_SECRET" in m and "AW_OAUTH_REDIRECT_URI" in m for m in logged)
+    assert not any("awportal-demo-secret" in m for m in logged)

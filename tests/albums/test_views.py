@@ -163,6 +163,40 @@ def test_a_field_refused_by_the_api_is_shown_next_to_that_field_whatever_the_key
     assert AlbumRecord.objects.get().status == AlbumRecord.Status.FAILED
 
 
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (422, {"title": "One or more validation errors occurred.", "status": 422, "errors": {"Name": ["Not allowed here."]}}),
+        (400, {"errors": [{"field": "Name", "message": "Not allowed here."}]}),
+        (422, {"detail": [{"loc": ["body", "Name"], "msg": "Not allowed here.", "type": "value_error"}]}),
+    ],
+)
+def test_refused_input_in_any_json_shape_is_shown_next_to_its_field(signed_in, standin, status, body):
+    standin.fault("error", status=status, body=body, match=CREATE)
+
+    response = post_album(signed_in, description="Kept description")
+
+    assert response.context["form"].errors["name"] == ["Not allowed here."]
+    page = response.content.decode()
+    assert "Kept description" in page and "try again in a moment" not in page
+    assert AlbumRecord.objects.get().status == AlbumRecord.Status.FAILED
+
+
+@pytest.mark.parametrize(
+    "body", [{"detail": "Albums are closed on Sundays."}, {"Message": "Albums are closed on Sundays."}, ["Albums are closed on Sundays."]]
+)
+@pytest.mark.parametrize("status", [400, 422])
+def test_refused_input_naming_no_field_is_shown_at_the_top_as_refused_not_as_a_hiccup(signed_in, standin, status, body):
+    standin.fault("error", status=status, body=body, match=CREATE)
+
+    response = post_album(signed_in, description="Kept description")
+
+    page = response.content.decode()
+    assert "Albums are closed on Sundays." in response.context["form"].non_field_errors()[0]
+    assert "check the form and send it again" in page and "try again in a moment" not in page
+    assert AlbumRecord.objects.get().status == AlbumRecord.Status.FAILED
+
+
 def test_after_an_unknown_outcome_sending_the_same_form_again_sends_nothing(signed_in, standin):
     standin.fault("error", status=500, times=1)
     key = submission_key(signed_in.get(NEW))

@@ -81,6 +81,16 @@ def test_refused_input_carries_field_messages_whatever_the_key_prefix(client_for
     assert caught.value.status == 400
 
 
+def test_a_422_is_refused_input_with_its_detail_and_nothing_more_to_wait_for(client_for, standin):
+    standin.fault("error", status=422, body={"detail": "Name is taken."}, match="CreateAlbum")
+
+    with pytest.raises(aw.InvalidRequest) as caught:
+        client_for().album_create(album=ALBUM)
+
+    assert caught.value.status == 422 and caught.value.message == "AdultWork refused the request. AdultWork said: Name is taken."
+    assert portal_error_from(caught.value).message.endswith("Nothing was created; check the form and send it again.")
+
+
 def test_unknown_token_is_not_authorised(client_for):
     with pytest.raises(aw.NotAuthorised):
         client_for("no-such-token").album_create(album=ALBUM)
