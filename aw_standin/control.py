@@ -66,6 +66,7 @@ _CONFIG_CHECKS: dict[str, Callable[[Any], bool]] = {
     "modelstate_prefix": lambda v: v in MODELSTATE_PREFIXES,
     "force_format": lambda v: v in FORMATS,
     "require_pkce": lambda v: isinstance(v, bool),
+    "login_url": lambda v: v is None or isinstance(v, str) and v.startswith(("http://", "https://")),
 }
 
 

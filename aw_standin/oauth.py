@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from . import pages
+from . import pages, signin
 from .exchange import Request, Response
 from .pkce import PkceRefused, challenge_check, verifier_matches
 from .records import Client
@@ -88,7 +88,13 @@ def authorize_page(state: State, request: Request) -> Response:
         return _html(400, pages.refusal_page(str(refusal)))
     except _Redirected as refusal:
         return refusal.response()
-    users = sorted(state.users.values(), key=lambda user: user.user_id)
+    if state.config.login_url:
+        sign_in = signin.gate(state, request)
+        if sign_in is not None:
+            return sign_in
+        users = [state.users[signin.signed_in_user(state, request)]]
+    else:
+        users = sorted(state.users.values(), key=lambda user: user.user_id)
     page = pages.consent_page(
         wanted.client.client_id, wanted.redirect_uri, wanted.scopes, wanted.state, wanted.code_challenge, users
     )
@@ -112,6 +118,8 @@ def authorize_decision(state: State, request: Request) -> Response:
         user_id = _single(params, "user_id") or ""
         if not user_id.isascii() or not user_id.isdigit() or int(user_id) not in state.users:
             raise _Refused("Choose one of the demo accounts.")
+        if state.config.login_url and signin.signed_in_user(state, request) != int(user_id):
+            raise _Refused("Sign in as this account first.")
         granted = params.get("granted_scope", [])
         if not set(granted) <= set(wanted.scopes):
             raise _Refused("A granted scope was not requested.")

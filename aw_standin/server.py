@@ -216,9 +216,12 @@ class StandIn:
         access_token_lifetime: int = 1200,
         latency: float = 0.0,
         require_pkce: bool = False,
+        login_url: str | None = None,
         clients: Iterable[Client] = (),
     ) -> None:
-        defaults = Config(latency=latency, access_token_lifetime=access_token_lifetime, require_pkce=require_pkce)
+        defaults = Config(
+            latency=latency, access_token_lifetime=access_token_lifetime, require_pkce=require_pkce, login_url=login_url
+        )
         self.state = State(defaults, _startup_clients(clients))
         self._server = _Server((host, port), self.state)
         self._thread: threading.Thread | None = None

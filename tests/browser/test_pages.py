@@ -123,6 +123,14 @@ def unified_login(portal: Portal, phone: bool) -> Page:
     return page
 
 
+def login_misconfigured(portal: Portal, phone: bool) -> Page:
+    portal.standin.fault("error", match="/oauth/token", status=401, body={"error": "invalid_client"})
+    page = signed_in("/connect/", connected=False)(portal, phone)
+    portal.approve_at_unified_login(page, "demo_member (100001)")
+    expect(page.get_by_role("heading", name="This portal's AdultWork login is misconfigured")).to_be_visible()
+    return page
+
+
 # --- An agency: the demo group manager's roster and bulk jobs ---------------------------------------
 
 ROSTER_SIZE = 8
@@ -274,6 +282,7 @@ SCREENS = [
     Screen("connection-none", "Connection, not connected", signed_in("/connect/", connected=False)),
     Screen("unified-login", "Unified Login (stand-in)", unified_login, screenshot=True),
     Screen("login-problem", "Login answer refused", signed_in("/connect/callback/?state=forged&code=x")),
+    Screen("login-misconfigured", "Login refused the portal's client", login_misconfigured),
     Screen("not-found", "Page not found", signed_in("/albums/999999/")),
     Screen("form-expired", "Form expired (CSRF)", form_expired),
     Screen("member-album-create", "Create album for a member, searched", member_picked, screenshot=True),

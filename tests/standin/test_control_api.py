@@ -28,6 +28,7 @@ def test_reset_restores_the_demo_world(aw):
         "modelstate_prefix": "request.",
         "force_format": None,
         "require_pkce": False,
+        "login_url": None,
     }
     assert aw.control("GET", "faults") == []
     assert aw.control("GET", "requests") == []
@@ -47,7 +48,7 @@ def test_config_update_is_partial_and_returns_the_whole_config(aw):
 
 @pytest.mark.parametrize(
     "change",
-    [{"latency": -1}, {"modelstate_prefix": "body."}, {"force_format": "yaml"}, {"access_token_lifetime": 0}, {"require_pkce": "yes"}, {"colour": 1}],
+    [{"latency": -1}, {"modelstate_prefix": "body."}, {"force_format": "yaml"}, {"access_token_lifetime": 0}, {"require_pkce": "yes"}, {"login_url": "ftp://x"}, {"colour": 1}],
 )
 def test_invalid_config_is_refused_and_changes_nothing(aw, change):
     response = requests.post(f"{aw.url}/_standin/config", json={"latency": 0.5, **change}, timeout=5)
