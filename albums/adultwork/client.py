@@ -11,7 +11,7 @@ import json
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -86,7 +86,7 @@ class AlbumInput:
 
     name: str
     description: str = ""
-    pin_number: str = ""
+    pin_number: str = field(default="", repr=False)
     pin_price: Decimal | None = None
 
     def body(self) -> dict[str, Any]:
@@ -182,7 +182,9 @@ class AdultWorkClient:
     ) -> Any:
         headers = {"Accept": "application/json"}
         if self._access_token:
-            headers["Authorization"] = f"bearer {self._access_token}"
+            # RFC 6750 spells the scheme `Bearer`; AdultWork's samples write `bearer`, but case-sensitive
+            # gateways exist, and the contract (contract/adultwork.openapi.yaml) asks for the canonical form.
+            headers["Authorization"] = f"Bearer {self._access_token}"
         data = None
         if body is not None:
             headers["Content-Type"] = "application/json; charset=utf-8"

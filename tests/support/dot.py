@@ -4,28 +4,24 @@ sign-in and consent pages over HTTP."""
 from __future__ import annotations
 
 import os
-import re
-import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 import requests
 
+from harness.processes import ServerProcess
+
 from .forms import form_send
-from .standin import ROOT
 
 PASSWORD = "dot-password-1"  # tests/support/oauth_server/__main__.py gives every user this one
 
 
-class OAuthServerProcess:
+class OAuthServerProcess(ServerProcess):
     """The toolkit on a free port, with its own database in a temporary directory."""
 
     def __init__(self, *, client_id: str, client_secret: str, redirect_uri: str, resource_server: str) -> None:
-        (ROOT / "var").mkdir(exist_ok=True)
         self._directory = tempfile.TemporaryDirectory(prefix="dot-")
-        self._log = open(ROOT / "var" / "oauth-server-tests.log", "a")  # noqa: SIM115 (closed in stop)
         self.client_id, self.client_secret = client_id, client_secret
         environment = {
             **os.environ,
@@ -33,21 +29,8 @@ class OAuthServerProcess:
             "DOT_DATABASE": str(Path(self._directory.name) / "oauth.sqlite3"),
             "DOT_RESOURCE_SERVER": resource_server,
         }
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "tests.support.oauth_server", client_id, client_secret, redirect_uri],
-            cwd=ROOT,
-            env=environment,
-            stdout=subprocess.PIPE,
-            stderr=self._log,
-            text=True,
-        )
-        line = self._process.stdout.readline()
-        found = re.search(r"https?://\S+", line)
-        if not found:
-            self.stop()
-            raise RuntimeError(f"django-oauth-toolkit did not start ({line!r}); see var/oauth-server-tests.log")
-        self.url = found.group(0)
-        threading.Thread(target=self._process.stdout.read, daemon=True).start()
+        command = [sys.executable, "-m", "tests.support.oauth_server", client_id, client_secret, redirect_uri]
+        super().__init__(command, name="django-oauth-toolkit", log="oauth-server-tests.log", env=environment)
 
     def token_call(self, **form: str) -> requests.Response:
         """A call to the token endpoint with the portal's client credentials (what an attacker holding
@@ -65,12 +48,7 @@ class OAuthServerProcess:
         answer.raise_for_status()
 
     def stop(self) -> None:
-        self._process.terminate()
-        try:
-            self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-        self._log.close()
+        super().stop()
         self._directory.cleanup()
 
 

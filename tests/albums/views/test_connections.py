@@ -1,4 +1,5 @@
-"""Connecting through the stand-in's Unified Login, over real HTTP, with Django's test client."""
+"""The connection pages (albums/views/connections.py): Unified Login through the stand-in over real HTTP,
+a pasted access token, disconnecting; with Django's test client."""
 
 import base64
 import hashlib
@@ -108,7 +109,7 @@ def test_connecting_stores_the_account_and_encrypted_tokens_that_renew(member, s
     exchange = standin.requests("/oauth/token")[-1]["form"]
     assert exchange["grant_type"] == "authorization_code" and exchange["client_id"] == "awportal-demo"
     access = secret_decrypt(connection.access_token_encrypted)
-    assert standin.requests("verifycredentials")[-1]["headers"]["Authorization"] == f"bearer {access}"
+    assert standin.requests("verifycredentials")[-1]["headers"]["Authorization"] == f"Bearer {access}"
     page = member.get(reverse("connect")).content.decode()
     assert "Connected AdultWork account 200001" in page and access not in page
 
@@ -234,3 +235,26 @@ def test_a_client_the_token_endpoint_refuses_is_an_administrators_problem_at_any
     logged = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR and r.name == "albums.services.connections"]
     assert len(logged) == 2 and all("AW_CLIENT_SECRET" in m and "AW_OAUTH_REDIRECT_URI" in m for m in logged)
     assert not any("awportal-demo-secret" in m for m in logged)
+
+
+def test_connecting_with_an_access_token(client, user, standin):
+    client.force_login(user)
+
+    response = client.post(reverse("connect"), {"access_token": "demo-member-token"}, follow=True)
+
+    assert "Connected AdultWork account 100001" in response.content.decode()
+    assert Connection.objects.get(user=user).aw_user_id == 100001
+    assert "demo-member-token" not in response.content.decode()
+
+
+def test_a_refused_access_token_is_explained(client, user, standin):
+    client.force_login(user)
+    response = client.post(reverse("connect"), {"access_token": "wrong"})
+    assert "did not accept this access token" in response.content.decode()
+    assert not Connection.objects.exists()
+
+
+def test_disconnecting(signed_in):
+    response = signed_in.post(reverse("disconnect"), follow=True)
+    assert "Disconnected" in response.content.decode()
+    assert not Connection.objects.exists()

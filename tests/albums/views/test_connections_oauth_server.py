@@ -82,7 +82,7 @@ def test_connecting_runs_the_code_flow_with_pkce_s256(browser, portal, standin):
     assert connection.source == Connection.Source.OAUTH and connection.aw_user_id == DEMO_MEMBER_ID
     assert connection.scope_set == {"profile_gallery", "account_information"}
     access, _ = tokens(browser.user)
-    assert standin.requests("verifycredentials")[-1]["headers"]["Authorization"] == f"bearer {access}"
+    assert standin.requests("verifycredentials")[-1]["headers"]["Authorization"] == f"Bearer {access}"
 
 
 def test_each_use_refreshes_the_short_lived_token_and_the_refresh_token_rotates(browser, portal, standin):
@@ -94,7 +94,7 @@ def test_each_use_refreshes_the_short_lived_token_and_the_refresh_token_rotates(
     assert "Album created" in page.text or "AlbumID" in page.text, page.text
     access, refresh = tokens(browser.user)
     assert access != first_access and refresh != first_refresh
-    assert standin.requests("createalbum")[-1]["headers"]["Authorization"] == f"bearer {access}"
+    assert standin.requests("createalbum")[-1]["headers"]["Authorization"] == f"Bearer {access}"
     album_send(browser, portal, "Rotated again")
     assert tokens(browser.user)[1] not in (refresh, first_refresh)
     assert AlbumRecord.objects.filter(status=AlbumRecord.Status.CREATED).count() == 2
