@@ -50,15 +50,20 @@ def login_said(error: object, description: object = "") -> str:
     return f"{error}: {description}" if description else error
 
 
+def client_misconfigured_error(error: object, description: object) -> PortalError:
+    """AdultWork's login refused the portal's own OAuth client: only an administrator can help."""
+    return PortalError(
+        f"AdultWork's login refused this portal itself ({login_said(error, description)}): the portal's "
+        "AdultWork client is misconfigured. You cannot fix this from here, and trying again will not help; "
+        "the portal's administrator has been told. Nothing was changed.",
+        code=PortalError.MISCONFIGURED,
+    )
+
+
 def portal_error_from(exc: aw.AdultWorkError) -> PortalError:
     """A message that says what happened and what to do next, for each kind of API failure."""
     if isinstance(exc, aw.ClientMisconfigured):
-        return PortalError(
-            f"AdultWork's login refused this portal itself ({login_said(exc.error, exc.description)}): the "
-            "portal's AdultWork client is misconfigured. You cannot fix this from here, and trying again will "
-            "not help; the portal's administrator has been told. Nothing was changed.",
-            code=PortalError.MISCONFIGURED,
-        )
+        return client_misconfigured_error(exc.error, exc.description)
     if isinstance(exc, aw.InvalidRequest):
         if exc.field_errors:
             return PortalError(

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import adultwork as aw
-from ..adultwork.oauth import DEAD_GRANT_ERRORS, TokenSet
+from ..adultwork.oauth import CLIENT_ERRORS, DEAD_GRANT_ERRORS, TokenSet
 from ..crypto import SecretDecryptionError, secret_decrypt, secret_encrypt
-from ..errors import PortalError, login_said, portal_error_from
+from ..errors import PortalError, client_misconfigured_error, login_said, portal_error_from
 from ..models import Connection
 from .clients import aw_client, aw_login, aw_login_configured
 
@@ -98,7 +98,7 @@ def connection_connect_with_code(
     try:
         tokens = aw_login().token_from_code(code=code, redirect_uri=redirect_uri, code_verifier=code_verifier)
     except aw.ClientMisconfigured as exc:
-        raise _client_misconfigured(exc, grant="authorization_code") from None
+        raise _client_misconfigured(error=exc.error, description=exc.description, step="code exchange") from None
     except aw.TokenRefused as exc:
         raise PortalError(
             f"AdultWork's login refused to complete the connection ({login_said(exc.error, exc.description)}). "
@@ -111,17 +111,27 @@ def connection_connect_with_code(
     )
 
 
-def _client_misconfigured(exc: aw.ClientMisconfigured, *, grant: str) -> PortalError:
+def _client_misconfigured(*, error: object, description: object, step: str) -> PortalError:
     """Tell the administrator (an ERROR in the log, naming the settings to check, never the secret) and
     give the user the message that says so."""
     logger.error(
-        "AdultWork's token endpoint refused the portal's OAuth client (grant %s; it said %s). Check AW_CLIENT_ID "
-        "(now %r), AW_CLIENT_SECRET and AW_OAUTH_REDIRECT_URI against the client registered with AdultWork.",
-        grant,
-        login_said(exc.error, exc.description),
+        "AdultWork's login refused the portal's OAuth client (%s; it said %s). Check AW_CLIENT_ID (now %r), "
+        "AW_CLIENT_SECRET and AW_OAUTH_REDIRECT_URI against the client registered with AdultWork.",
+        step,
+        login_said(error, description),
         settings.AW_CLIENT_ID,
     )
-    return portal_error_from(exc)
+    return client_misconfigured_error(error, description)
+
+
+def connection_login_refused(*, error: str | None, description: str | None) -> PortalError:
+    """Why AdultWork's login came back to the callback without a code (other than the user cancelling)."""
+    if error in CLIENT_ERRORS:
+        return _client_misconfigured(error=error, description=description, step="authorization request")
+    return PortalError(
+        f"AdultWork's login came back without a sign-in code ({login_said(error, description)}). "
+        "Nothing was changed; start again."
+    )
 
 
 def connection_disconnect(*, user: AbstractBaseUser) -> bool:
@@ -182,7 +192,7 @@ def connection_refresh(*, connection: Connection, rejected_token: str | None = N
                     refresh_token=_decrypted(locked, locked.refresh_token_encrypted)
                 )
             except aw.ClientMisconfigured as exc:
-                failure = _client_misconfigured(exc, grant="refresh_token")
+                failure = _client_misconfigured(error=exc.error, description=exc.description, step="refresh")
             except aw.TokenRefused as exc:
                 if exc.error in DEAD_GRANT_ERRORS:
                     locked.status = Connection.Status.NEEDS_RECONNECT

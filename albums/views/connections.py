@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from ..errors import PortalError, login_said
+from ..errors import PortalError
 from ..forms import AccessTokenForm
 from ..services.clients import aw_login_configured
 from ..services.connections import (
@@ -21,6 +21,7 @@ from ..services.connections import (
     connection_connect_with_code,
     connection_connect_with_token,
     connection_disconnect,
+    connection_login_refused,
 )
 from .common import PENDING_ALBUM_KEY
 
@@ -94,11 +95,18 @@ def _pending_login_take(request: HttpRequest, given: str) -> str | None:
     return code_verifier
 
 
-def _login_problem(
-    request: HttpRequest, title: str, message: str, status: int = 400, *, retry: bool = True
-) -> HttpResponse:
-    context = {"title": title, "message": message, "retry": retry}
+def _login_problem(request: HttpRequest, title: str, message: str, status: int = 400) -> HttpResponse:
+    context = {"title": title, "message": message, "retry": True}
     return render(request, "albums/connect_problem.html", context, status=status)
+
+
+def _login_failed(request: HttpRequest, error: PortalError, title: str, status: int) -> HttpResponse:
+    """A login that failed for `error`; when the portal's own configuration is to blame, says so and offers
+    no Start again, which could not help."""
+    if error.code == PortalError.MISCONFIGURED:
+        context = {"title": "This portal's AdultWork login is misconfigured", "message": error.message, "retry": False}
+        return render(request, "albums/connect_problem.html", context, status=502)
+    return _login_problem(request, title, error.message, status=status)
 
 
 @login_required
@@ -122,21 +130,14 @@ def connect_callback(request: HttpRequest) -> HttpResponse:
         )
     code = request.GET.get("code", "")
     if not code:
-        said = login_said(request.GET.get("error"), request.GET.get("error_description"))
-        return _login_problem(
-            request,
-            "AdultWork's login sent no code",
-            f"AdultWork's login came back without a sign-in code ({said}). Nothing was changed; start again.",
-        )
+        refusal = connection_login_refused(error=request.GET.get("error"), description=request.GET.get("error_description"))
+        return _login_failed(request, refusal, "AdultWork's login sent no code", status=400)
     try:
         connection = connection_connect_with_code(
             user=request.user, code=code, redirect_uri=_callback_uri(request), code_verifier=code_verifier
         )
     except PortalError as error:
-        if error.code == PortalError.MISCONFIGURED:
-            title = "This portal's AdultWork login is misconfigured"
-            return _login_problem(request, title, error.message, status=502, retry=False)
-        return _login_problem(request, "The connection could not be completed", error.message, status=502)
+        return _login_failed(request, error, "The connection could not be completed", status=502)
     messages.success(request, f"Connected AdultWork account {connection.aw_user_id} through AdultWork's login.")
     if PENDING_ALBUM_KEY in request.session:
         return redirect("album_create")

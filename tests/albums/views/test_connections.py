@@ -204,6 +204,17 @@ def test_an_error_description_from_the_login_is_shown_escaped_and_cut(member, st
     assert "x" * 300 not in page and "x…" in page
 
 
+def test_a_client_the_authorize_endpoint_refuses_is_an_administrators_problem_too(member, standin, caplog):
+    state = parse_qs(urlsplit(start(member)).query)["state"][0]
+
+    with caplog.at_level(logging.ERROR, logger="albums.services.connections"):
+        response = member.get(reverse("connect_callback"), {"state": state, "error": "unauthorized_client"})
+
+    page = response.content.decode()
+    assert response.status_code == 502 and "misconfigured" in page and "Start again" not in page
+    assert any("authorization request" in r.getMessage() and "AW_CLIENT_ID" in r.getMessage() for r in caplog.records)
+
+
 def test_the_token_endpoint_error_description_is_shown(member, standin):
     authorize = start(member)
     state = parse_qs(urlsplit(authorize).query)["state"][0]
