@@ -22,6 +22,8 @@ class _FormReader(HTMLParser):
         super().__init__()
         self.forms: list[Form] = []
         self._select: str | None = None
+        self._options: list[tuple[str, bool]] = []  # the open select's (value, selected)
+        self._textarea: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {name: value or "" for name, value in attrs}
@@ -36,10 +38,29 @@ class _FormReader(HTMLParser):
             form.buttons.append((a.get("name"), a.get("value", "")))
         elif tag == "input" and "name" in a and (kind not in ("checkbox", "radio") or "checked" in a):
             form.fields.append((a["name"], a.get("value", "")))
-        elif tag == "select":
-            self._select = a.get("name")
-        elif tag == "option" and self._select and "selected" in a:
-            form.fields.append((self._select, a.get("value", "")))
+        elif tag == "select" and "name" in a:
+            self._select, self._options = a["name"], []
+        elif tag == "option" and self._select is not None:
+            self._options.append((a.get("value", ""), "selected" in a))
+        elif tag == "textarea" and "name" in a:
+            self._textarea = a["name"]
+            form.fields.append((a["name"], ""))
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            name, value = self.forms[-1].fields[-1]
+            self.forms[-1].fields[-1] = (name, value + data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            # As a browser does: the selected option, else the first.
+            chosen = next((value for value, selected in self._options if selected), None)
+            if chosen is None and self._options:
+                chosen = self._options[0][0]
+            if chosen is not None:
+                self.forms[-1].fields.append((self._select, chosen))
             self._select = None
 
 
