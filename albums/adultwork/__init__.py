@@ -13,6 +13,7 @@ from .errors import (
     RemoteUnavailable,
     TokenRefused,
 )
+from .pictures import PictureInput
 from .types import Credentials, GroupMember, PictureAlbum
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "NotAuthorised",
     "OutcomeUnknown",
     "PictureAlbum",
+    "PictureInput",
     "RateLimited",
     "RemoteUnavailable",
     "TokenRefused",

@@ -180,10 +180,20 @@ def error_details(content_type: str, text: str) -> tuple[str, dict[str, list[str
     return error_text(" ".join(details.general)), details.fields
 
 
+# The action's parameter name (camelCase: `request.`, `model.`) before a property path (PascalCase).
+_PARAMETER_PREFIX = re.compile(r"^[a-z]\w*\.(?=.)")
+# XML element names cannot hold `[` or `]`: .NET writes them as _x005B_ and _x005D_.
+_XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
 def _field_name(key: str) -> str:
-    """`request.Name`, `model.Name`, `$.Name`, `/data/attributes/Name` and `Name` all name the field
-    `Name`; a bare prefix names none."""
-    name = re.split(r"[./]", key)[-1].strip()
-    if name in {"request", "model", "body", "$", ""}:
+    """`request.Name`, `model.Name`, `$.Name`, `/data/attributes/Name` (a JSON pointer) and `Name` all name
+    the field `Name`, and `request.Pictures[1].Image` names `Pictures[1].Image` (which picture matters);
+    a bare prefix names none."""
+    if key.startswith("/"):
+        key = key.rsplit("/", 1)[-1]
+    key = key.removeprefix("$.").strip()
+    if key in {"request", "model", "body", "$", ""}:
         return ""
-    return name
+    key = _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), key)
+    return _PARAMETER_PREFIX.sub("", key)
