@@ -69,6 +69,9 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets through Jinja2 where Django ships its templates (awportal/form_renderer.py says why).
+FORM_RENDERER = "awportal.form_renderer.PortalFormRenderer"
+
 # --- Database ---------------------------------------------------------------
 # SQLite for a first run; PostgreSQL in CI and production (postgres://...).
 DATABASES = {

@@ -58,9 +58,9 @@ def main() -> int:
         if wanted("submit"):
             rows += submit_rows(bench)
         if wanted("history") or wanted("throughput"):
-            history, historian = history_rows()
+            history, historian, record_path = history_rows()
             rows += history if wanted("history") else []
-            rows += throughput_rows(bench, historian) if wanted("throughput") else []
+            rows += throughput_rows(bench, historian, record_path) if wanted("throughput") else []
         if wanted("pictures"):
             rows += pictures_rows(bench)
         # --- Bulk creation (bench/bulk.py, from the agency work) ---
