@@ -90,14 +90,14 @@ def test_connecting_when_the_sign_in_page_is_on_another_origin(portal, signin_el
 
     page.get_by_role("link", name="Connect AdultWork account").click()
     expect(page).to_have_url(re.compile(rf"^{re.escape(signin_elsewhere)}\?ReturnUrl="))
-    page.get_by_label("Account").select_option(label="demo_agency (200001)")
+    page.get_by_label("Account").select_option(label="demo_member (100001)")
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(rf"^{re.escape(portal.standin.url)}/OAuth/Authorize\?"))
     page.get_by_role("button", name="Approve").click()
 
     expect(page).to_have_url(re.compile(r"/connect/$"))
-    expect(page.locator(".messages")).to_contain_text("Connected AdultWork account 200001 through AdultWork's login.")
-    assert Connection.objects.get(user=user).aw_user_id == 200001
+    expect(page.locator(".messages")).to_contain_text("Connected AdultWork account 100001 through AdultWork's login.")
+    assert Connection.objects.get(user=user).aw_user_id == 100001
 
 
 def test_a_form_starting_the_login_would_be_stopped_by_the_csp_on_the_way_to_the_other_origin(portal, signin_elsewhere, settings):
