@@ -38,14 +38,14 @@ class Connection(models.Model):
     access_token_expires_at = models.DateTimeField(null=True, blank=True)
     connected_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    staff = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        related_name="agency_connections",
-        blank=True,
-        verbose_name="agency staff",
-        help_text="Portal users who may act for this group's members through this connection "
-        "(only while it belongs to a group manager), without the AdultWork password.",
+    # The group's roster (Member) as the portal last loaded it: see albums/services/members.py.
+    roster_loaded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the member list last matched AdultWork's, for this group."
     )
+    roster_queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When loading the member list in the background was last asked for."
+    )
+    roster_error = models.TextField(blank=True, help_text="Why the last background load of the member list failed.")
 
     class Meta:
         ordering = ["user__username"]
@@ -61,6 +61,46 @@ class Connection(models.Model):
     def missing_scopes(self) -> list[tuple[str, str]]:
         """(scope, what it stops) for each scope the portal needs but was not granted."""
         return [(scope, use) for scope, use in SCOPE_USES.items() if scope not in self.scope_set]
+
+
+class StaffGrant(models.Model):
+    """An administrator's grant: `user` may act for the members of AdultWork group `group_id` through
+    `connection`, while that connection is still group manager `manager_aw_user_id` of that group.
+
+    The grant names the group, not just the connection: when the connection's account or group changes
+    (a manager pasting another group's token), the grant stops applying until an administrator confirms
+    it for the new group.
+    """
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agency_grants", verbose_name="staff user"
+    )
+    group_id = models.BigIntegerField("group ID")
+    group_name = models.CharField(max_length=200, blank=True, help_text="The group's name when granted.")
+    manager_aw_user_id = models.BigIntegerField("group manager's AdultWork UserID")
+    confirmed_at = models.DateTimeField(default=timezone.now, help_text="When an administrator granted or confirmed it.")
+
+    class Meta:
+        ordering = ["group_id", "connection", "user"]
+        verbose_name = "staff grant"
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "user"], name="staffgrant_unique_per_connection"),
+        ]
+        indexes = [models.Index(fields=["user", "connection"], name="staffgrant_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} for group {self.group_id} through {self.connection}"
+
+    @property
+    def applies(self) -> bool:
+        """Whether the connection is still the manager account and group this grant was confirmed for."""
+        connection = self.connection
+        return (
+            connection.is_group_manager
+            and connection.group_id == self.group_id
+            and connection.aw_user_id == self.manager_aw_user_id
+        )
 
 
 class AlbumRecord(models.Model):

@@ -9,14 +9,15 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import reduce
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import BooleanField, Case, CharField, ExpressionWrapper, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, CharField, ExpressionWrapper, F, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from .crypto import secret_decrypt
-from .models import AlbumRecord, BulkJob, BulkJobItem, Connection, Member
+from .models import AlbumRecord, BulkJob, BulkJobItem, Connection, Member, StaffGrant
 from .pagination import Cursor, SeekPage, SeekPaginator
 
 HISTORY_PAGE_SIZE = 50
@@ -92,7 +93,7 @@ def album_record_senders(*, user: AbstractBaseUser) -> Sequence[AbstractBaseUser
     return (
         get_user_model()
         .objects.filter(
-            Q(pk=user.pk) | Q(aw_connection__in=connections) | Q(agency_connections__in=connections)
+            Q(pk=user.pk) | Q(aw_connection__in=connections) | Q(agency_grants__connection__in=connections)
         )
         .distinct()
         .order_by("username")
@@ -165,12 +166,22 @@ def album_record_export_values(
 # --- Acting for group members: who may act for whom is decided here and nowhere else ---------------
 
 
+def staff_grants_applying() -> QuerySet[StaffGrant]:
+    """Grants whose connection is still the manager account and group they were confirmed for."""
+    return StaffGrant.objects.filter(
+        group_id=F("connection__group_id"),
+        manager_aw_user_id=F("connection__aw_user_id"),
+        connection__is_group_manager=True,
+    )
+
+
 def agency_connections_for(*, user: AbstractBaseUser) -> QuerySet[Connection]:
     """The group managers' connections `user` may act through: their own, then those an admin granted
-    them. Only a connection whose account verifyCredentials called a group manager counts."""
+    them for the group the connection manages now. Only a connection whose account verifyCredentials
+    called a group manager counts."""
     if not user.is_authenticated:
         return Connection.objects.none()
-    granted = Connection.staff.through.objects.filter(user=user).values("connection")
+    granted = staff_grants_applying().filter(user=user).values("connection")
     return (
         Connection.objects.filter(Q(user=user) | Q(pk__in=granted), is_group_manager=True, group_id__isnull=False)
         .select_related("user")
@@ -220,6 +231,14 @@ def member_search(members: QuerySet[Member], *, query: str) -> QuerySet[Member]:
 def member_get(*, user: AbstractBaseUser, pk: int) -> Member | None:
     """A roster entry (stale or not) of an agency the user may use."""
     return Member.objects.filter(pk=pk, connection__in=agency_connections_for(user=user)).select_related("connection").first()
+
+
+def roster_loading(*, connections: Sequence[Connection]) -> bool:
+    """Whether a roster of these connections is still on its way from AdultWork: never loaded, and its
+    background load has not failed (a failed one says why instead)."""
+    return bool(settings.AW_API_KEY) and any(
+        c.roster_loaded_at is None and not c.roster_error for c in connections
+    )
 
 
 def member_roster(*, connection: Connection) -> QuerySet[Member]:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("albums/bulk/<int:pk>/progress/", agency.bulk_job_progress_json, name="bulk_job_progress"),
     path("albums/bulk/<int:pk>/retry/", agency.bulk_job_retry_view, name="bulk_job_retry"),
     path("members/", agency.member_list, name="member_list"),
+    path("members/loading/", agency.member_roster_state, name="member_roster_state"),
     path(
         "members/agency/<int:connection_pk>/refresh/", agency.member_roster_refresh_view, name="member_roster_refresh"
     ),

@@ -183,6 +183,8 @@ AW_READ_TIMEOUT = env.float("AW_READ_TIMEOUT", default=15.0)
 AW_OUTCOME_SETTLE_SECONDS = env.int("AW_OUTCOME_SETTLE_SECONDS", default=300)
 # Requests a bulk job keeps in flight at once; AdultWork answers 429 when it is too many.
 AW_BULK_CONCURRENCY = env.int("AW_BULK_CONCURRENCY", default=4)
+# A group's member list older than this (seconds) is loaded again in the background on its next use.
+AW_ROSTER_MAX_AGE = env.int("AW_ROSTER_MAX_AGE", default=6 * 3600)
 
 # --- Background tasks (bulk album creation) ---------------------------------
 # Queued in the portal's own database and run by `manage.py db_worker`: no extra server.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -25,10 +24,11 @@ from ..selectors import (
     member_roster,
     member_search,
     members_actable,
+    roster_loading,
 )
 from ..services.bulk import bulk_job_create, bulk_job_retry
-from ..services.members import member_add, member_remove, member_roster_refresh
-from .common import agency_connections_or_404, album_form_page, member_search_form
+from ..services.members import member_add, member_remove, member_roster_ensure, member_roster_refresh
+from .common import agency_connections_or_404, album_form_page, member_search_form, roster_context
 
 BULK_JOB_PAGE_SIZE = 25
 ROSTER_PAGE_SIZE = 100
@@ -49,6 +49,7 @@ def _chosen_agency(request: HttpRequest) -> tuple[Connection, list[Connection]]:
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     connection, connections = _chosen_agency(request)
+    member_roster_ensure(connections=[connection])
     search = member_search_form(request)
     roster = member_search(member_roster(connection=connection), query=search.cleaned_data["q"])
     page = Paginator(roster, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -61,10 +62,16 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "search": search,
             "page_obj": page,
             "add_form": MemberAddForm(),
-            "roster_from_api": bool(settings.AW_API_KEY),
             "recent_jobs": bulk_job_list(user=request.user)[:5],
+            **roster_context([connection]),
         },
     )
+
+
+@login_required
+def member_roster_state(request: HttpRequest) -> JsonResponse:
+    """What the roster notice's script polls for: whether a roster of the user's agencies is still loading."""
+    return JsonResponse({"loading": roster_loading(connections=agency_connections_or_404(request))})
 
 
 def _agency_or_404(request: HttpRequest, pk: int) -> Connection:
@@ -139,6 +146,7 @@ def member_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def bulk_job_create_view(request: HttpRequest) -> HttpResponse:
     connection, connections = _chosen_agency(request)
+    member_roster_ensure(connections=[connection])
     search = member_search_form(request)
     members = members_actable(user=request.user, connection=connection)
     member_count = members.count()
@@ -160,6 +168,7 @@ def bulk_job_create_view(request: HttpRequest) -> HttpResponse:
         "agency": connection,
         "agencies": connections,
         "member_count": member_count,
+        **roster_context([connection]),
     }
     return album_form_page(request, "albums/bulk_job_form.html", context)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from ..forms import MemberSearchForm, pin_generate
 from ..models import AlbumRecord, Connection
-from ..selectors import agency_connections_for, album_record_visible
+from ..selectors import agency_connections_for, album_record_visible, roster_loading
 
 # A create form interrupted by an expired connection, kept (encrypted: it may hold a PIN) across
 # the round trip to AdultWork's login.
@@ -38,3 +41,12 @@ def member_search_form(request: HttpRequest) -> MemberSearchForm:
 def album_form_page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     """A create form, with a freshly generated PIN suggested for browsers without JavaScript."""
     return render(request, template, {"pin_suggestion": pin_generate(), **context})
+
+
+def roster_context(connections: Sequence[Connection]) -> dict:
+    """What includes/roster_loading.html says about these connections' rosters."""
+    return {
+        "roster_loading": roster_loading(connections=connections),
+        "roster_failures": [connection for connection in connections if connection.roster_error],
+        "roster_from_api": bool(settings.AW_API_KEY),
+    }

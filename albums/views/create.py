@@ -19,7 +19,15 @@ from ..forms import AlbumForm, MemberAlbumForm, pin_generate
 from ..models import AlbumRecord
 from ..selectors import member_search, members_actable
 from ..services.albums import album_create
-from .common import PENDING_ALBUM_KEY, PIN_ONCE_KEY, agency_connections_or_404, album_form_page, member_search_form
+from ..services.members import member_roster_ensure, member_roster_lookup
+from .common import (
+    PENDING_ALBUM_KEY,
+    PIN_ONCE_KEY,
+    agency_connections_or_404,
+    album_form_page,
+    member_search_form,
+    roster_context,
+)
 
 
 @never_cache
@@ -105,15 +113,39 @@ def album_create_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def member_album_create_view(request: HttpRequest) -> HttpResponse:
-    agency_connections_or_404(request)
+    connections = agency_connections_or_404(request)
+    member_roster_ensure(connections=connections)
     search = member_search_form(request)
     members = members_actable(user=request.user)
+    initial = None
     if request.method != "POST":
-        members = member_search(members, query=search.cleaned_data["q"])
+        query = search.cleaned_data["q"].strip()
+        members = member_search(members, query=query)
+        if query.isdigit() and not members.exists():
+            initial = _member_looked_up(request, int(query))
 
     def make_form(data, **kwargs) -> MemberAlbumForm:
         return MemberAlbumForm(data, members=members, **kwargs)
 
     return _album_create_page(
-        request, make_form=make_form, template="albums/member_album_form.html", context={"search": search}
+        request,
+        make_form=make_form,
+        template="albums/member_album_form.html",
+        context={"search": search, **roster_context(connections)},
+        initial=initial,
     )
+
+
+def _member_looked_up(request: HttpRequest, aw_user_id: int) -> dict | None:
+    """A UserID searched for that no roster holds: look it up on AdultWork rather than refuse it; the
+    form's initial data choosing them when found."""
+    try:
+        member = member_roster_lookup(user=request.user, aw_user_id=aw_user_id)
+    except PortalError as error:
+        messages.error(request, error.message)
+        return None
+    if member is None:
+        messages.warning(request, f"AdultWork member {aw_user_id} is not a member of a group you act for.")
+        return None
+    messages.info(request, f"Found {member} on AdultWork; the member list is up to date.")
+    return {"member": member.aw_user_id}

@@ -43,6 +43,7 @@ OWN_URLS = {  # the signed-in user's own things, never anyone else's
 AGENCY_URLS = {
     "member_album_create": ("POST", False),
     "member_list": ("GET", False),
+    "member_roster_state": ("GET", False),
     "bulk_job_list": ("GET", False),
     "bulk_job_create": ("POST", False),
     "bulk_job_detail": ("GET", True),

@@ -15,7 +15,14 @@ from albums.models import AlbumRecord, BulkJob
 from albums.selectors import bulk_job_progress
 from albums.services import bulk
 from albums.services.bulk import bulk_job_create, bulk_job_retry, bulk_job_run
-from tests.factories import DEMO_GROUP_ID, DEMO_MANAGER_ID, FIRST_GROUP_MEMBER_ID, oauth_connection, roster
+from tests.factories import (
+    DEMO_GROUP_ID,
+    DEMO_MANAGER_ID,
+    FIRST_GROUP_MEMBER_ID,
+    StaffGrantFactory,
+    oauth_connection,
+    roster,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -271,7 +278,7 @@ def test_a_member_who_left_before_the_job_ran_is_not_sent(manager, agency, stand
 def test_a_revoked_grant_stops_a_queued_job_from_sending(staff, agency, standin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as queued:
         job = bulk_job_create(user=staff, connection=agency, member_user_ids=[300001], name="x", submission_key=uuid.uuid4())
-    agency.staff.remove(staff)
+    agency.grants.filter(user=staff).delete()
     for callback in queued:
         callback()
     assert standin.requests() == []
@@ -340,7 +347,7 @@ def test_a_job_that_stops_early_records_what_was_sent_and_sends_nothing_more(
 def test_a_401_mid_job_refreshes_the_managers_token_once_and_sends_those_members_again(staff, standin, queue, settings):
     settings.AW_BULK_CONCURRENCY = 3
     agency = oauth_connection(standin, user_id=DEMO_MANAGER_ID, group_id=DEMO_GROUP_ID, group_name="Demo Agency", is_group_manager=True)
-    agency.staff.add(staff)
+    StaffGrantFactory(connection=agency, user=staff)
     roster(agency, range(300001, 300007))
     standin.expire(token=secret_decrypt(agency.access_token_encrypted))  # AdultWork forgot it early
 
