@@ -183,6 +183,9 @@ AW_READ_TIMEOUT = env.float("AW_READ_TIMEOUT", default=15.0)
 AW_OUTCOME_SETTLE_SECONDS = env.int("AW_OUTCOME_SETTLE_SECONDS", default=300)
 # Requests a bulk job keeps in flight at once; AdultWork answers 429 when it is too many.
 AW_BULK_CONCURRENCY = env.int("AW_BULK_CONCURRENCY", default=4)
+# A bulk job planned in a CSV file: files larger, or with more rows, are refused before being read through.
+BULK_CSV_MAX_BYTES = env.int("BULK_CSV_MAX_BYTES", default=1024 * 1024)
+BULK_CSV_MAX_ROWS = env.int("BULK_CSV_MAX_ROWS", default=1000)
 # A group's member list older than this (seconds) is loaded again in the background on its next use.
 AW_ROSTER_MAX_AGE = env.int("AW_ROSTER_MAX_AGE", default=6 * 3600)
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from ..bulk_csv import BulkCsvForm
 from ..errors import PortalError
 from ..forms import BulkJobForm, MemberAddForm
 from ..models import BulkJob, Connection, Member
@@ -28,6 +31,7 @@ from ..selectors import (
 )
 from ..services.bulk import bulk_job_create, bulk_job_retry
 from ..services.members import member_add, member_remove, member_roster_ensure, member_roster_refresh
+from ..spreadsheets import csv_template
 from .common import agency_connections_or_404, album_form_page, member_search_form, roster_context
 
 BULK_JOB_PAGE_SIZE = 25
@@ -171,6 +175,37 @@ def bulk_job_create_view(request: HttpRequest) -> HttpResponse:
         **roster_context([connection]),
     }
     return album_form_page(request, "albums/bulk_job_form.html", context)
+
+
+@never_cache
+@login_required
+def bulk_job_csv_view(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV file planning one album per member; see each row good or refused, with the reasons."""
+    connection, connections = _chosen_agency(request)
+    member_roster_ensure(connections=[connection])
+    members = members_actable(user=request.user, connection=connection)
+    form = BulkCsvForm(request.POST or None, request.FILES or None, members=members)
+    if request.method == "POST":
+        form.is_valid()
+    context = {
+        "form": form,
+        "plan": form.plan,
+        "agency": connection,
+        "agencies": connections,
+        "max_rows": settings.BULK_CSV_MAX_ROWS,
+        "max_bytes": settings.BULK_CSV_MAX_BYTES,
+        **roster_context([connection]),
+    }
+    return render(request, "albums/bulk_job_csv.html", context)
+
+
+@login_required
+def bulk_job_csv_template(request: HttpRequest) -> HttpResponse:
+    """The CSV template: its headings and two example rows."""
+    agency_connections_or_404(request)
+    response = HttpResponse(csv_template(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="bulk-albums-template.csv"'
+    return response
 
 
 @login_required

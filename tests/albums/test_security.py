@@ -46,6 +46,8 @@ AGENCY_URLS = {
     "member_roster_state": ("GET", False),
     "bulk_job_list": ("GET", False),
     "bulk_job_create": ("POST", False),
+    "bulk_job_csv": ("POST", False),
+    "bulk_job_csv_template": ("GET", False),
     "bulk_job_detail": ("GET", True),
     "bulk_job_progress": ("GET", True),
     "bulk_job_retry": ("POST", True),
