@@ -3,6 +3,8 @@ and following a bulk job that the real worker runs, with JavaScript and without.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import Page, expect
@@ -32,9 +34,8 @@ def test_a_manager_connects_and_creates_for_a_member_found_by_typing(portal):
     portal.approve_at_unified_login(page, f"demo_agency ({DEMO_MANAGER_ID})")
     expect(page.locator(".messages")).to_contain_text(f"Connected AdultWork account {DEMO_MANAGER_ID}")
 
-    nav.get_by_role("link", name="Agency").click()
-    page.get_by_role("button", name="Refresh from AdultWork").click()
-    expect(page.locator(".messages")).to_contain_text("Member list refreshed from AdultWork: 120 members, 120 new")
+    nav.get_by_role("link", name="Agency").click()  # the roster was loaded on connecting: nothing to press
+    expect(page.get_by_role("cell", name="member001", exact=True)).to_be_visible()
     page.get_by_role("link", name="Create album for one member").click()
     picker = page.get_by_role("combobox", name="Member")
     expect(picker.locator("option")).to_have_count(121)  # the prompt and every member
@@ -123,3 +124,63 @@ def test_without_javascript_the_reload_link_shows_the_finished_job(portal, bulk_
     for user_id in MEMBERS:
         expect(outcome(page, user_id)).to_have_text("Created")
     expect(page.get_by_role("link", name="Reload")).to_have_count(0)
+
+
+# The page polls while the worker writes (see above).
+@pytest.mark.postgres
+def test_a_new_managers_roster_appears_by_itself_while_the_page_is_open(portal, settings):
+    settings.TASKS = DATABASE_TASKS  # the load waits in the database for the worker
+    UserFactory(username="erin")
+    page = portal.page()
+    portal.sign_in(page, "erin")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Connection").click()
+    portal.approve_at_unified_login(page, f"demo_agency ({DEMO_MANAGER_ID})")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Agency").click()
+    expect(page.get_by_role("status").filter(has_text="Loading members from AdultWork")).to_be_visible()
+    expect(page.get_by_role("button", name="Refresh from AdultWork")).to_be_visible()
+    page.evaluate("window.waited = true")
+
+    with worker_thread():
+        pass
+
+    # The page notices by itself and shows the members, without anyone pressing anything.
+    expect(page.get_by_role("cell", name="member001", exact=True)).to_be_visible(timeout=10_000)
+    expect(page.get_by_text("Loading members from AdultWork")).to_have_count(0)
+    assert page.evaluate("window.waited === undefined")  # it reloaded once the roster was in
+    assert Connection.objects.get(user__username="erin").members.count() == 120
+
+
+CSV_PLAN = (
+    "\ufeffUserID;Nickname;Name;Description;PIN number;PIN price\r\n"
+    "300001;;Summer set;Beach;Rk7w;2,5\r\n"
+    ";member002;For subscribers;;;\r\n"
+    "300003;;=HYPERLINK(\"x\");;1234;2\r\n"
+    "400001;;Not ours;;;\r\n"
+).encode()
+
+
+def upload_plan(page: Page) -> None:
+    page.goto("/albums/bulk/csv/")
+    page.get_by_label("CSV file").set_input_files(files=[{"name": "plan.csv", "mimeType": "text/csv", "buffer": CSV_PLAN}])
+    page.get_by_role("button", name="Check the file").click()
+
+
+@pytest.mark.parametrize("java_script", [True, False], ids=["js", "no-js"])
+def test_a_spreadsheet_is_previewed_row_by_row_before_anything_is_sent(portal, java_script):
+    agency = ManagerConnectionFactory()
+    roster(agency, MEMBERS)
+    page = portal.page(user=agency.user, java_script_enabled=java_script)
+
+    upload_plan(page)
+
+    expect(page.get_by_role("status").filter(has_text="good row")).to_have_text("2 good rows, 2 refused.")
+    good = page.locator("#csv-good tbody tr")
+    expect(good).to_have_count(2)
+    expect(good.nth(0).locator("td")).to_have_text(["member001 (300001)", "Summer set", "Beach", "set", "2.5"])
+    refused = page.locator("#csv-refused tbody tr")
+    expect(refused.nth(0).locator(".cell--refused")).to_have_text(re.compile(r"^\s*given\s*This PIN is easy to guess"))
+    expect(refused.nth(0)).to_contain_text('=HYPERLINK("x")')  # a formula is text like any other
+    expect(refused.nth(1).locator(".cell--refused")).to_have_text(re.compile(r"^\s*400001\s*AdultWork member 400001 is not a current member"))
+    expect(page.get_by_text("Rk7w")).to_have_count(0)  # a PIN never comes back to the page
+    assert portal.standin.requests("createalbum") == []

@@ -28,6 +28,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.support.browser import AxeReport
+from tests.support.tasks import DATABASE_TASKS
 
 pytestmark = pytest.mark.browser
 
@@ -248,6 +249,32 @@ def member_add_refused(portal: Portal, phone: bool) -> Page:
     return page
 
 
+def roster_loading(portal: Portal, phone: bool) -> Page:
+    """A group manager just connected: their roster waits for the worker."""
+    connection = Connection.objects.filter(user__username="newagency").first() or ManagerConnectionFactory(
+        user=UserFactory(username="newagency"), roster_loaded_at=None
+    )
+    page = portal.page(user=connection.user, phone=phone)
+    page.goto("/members/")
+    expect(page.get_by_text("Loading members from AdultWork")).to_be_visible()
+    return page
+
+
+def csv_previewed(portal: Portal, phone: bool) -> Page:
+    page = agency_page("/albums/bulk/csv/")(portal, phone)
+    plan = (
+        "UserID,Name,Description,PIN number,PIN price\r\n"
+        "300001,Spring set,New pictures,Rk7w,2.5\r\n"
+        "300002,A name far too long for AdultWork,,,\r\n"
+        "300003,Summer set,,1234,2\r\n"
+        "400001,Not ours,,,\r\n"
+    )
+    page.get_by_label("CSV file").set_input_files(files=[{"name": "plan.csv", "mimeType": "text/csv", "buffer": plan.encode()}])
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("#csv-preview")).to_be_visible()
+    return page
+
+
 @dataclass(frozen=True)
 class Screen:
     slug: str
@@ -282,6 +309,11 @@ SCREENS = [
            settings={"AW_API_KEY": ""}),
     Screen("member-add-refused", "Add a member, refused input", member_add_refused, settings={"AW_API_KEY": ""}),
     Screen("bulk-job-create", "Create one album for many members", agency_page("/albums/bulk/new/")),
+    Screen("members-loading", "Agency members, loading from AdultWork", roster_loading,
+           settings={"TASKS": DATABASE_TASKS}),
+    Screen("bulk-job-csv", "Albums from a spreadsheet", agency_page("/albums/bulk/csv/")),
+    Screen("bulk-job-csv-preview", "Albums from a spreadsheet, checked: good and refused rows", csv_previewed,
+           screenshot=True),
     Screen("bulk-jobs", "Bulk jobs", with_bulk_jobs("/albums/bulk/")),
     Screen("bulk-job-running", "Bulk job, running", bulk_job_page(running_job), screenshot=True),
     Screen("bulk-job-running-no-js", "Bulk job, running, without JavaScript",
