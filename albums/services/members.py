@@ -24,6 +24,7 @@ from .. import adultwork as aw
 from ..errors import PortalError, member_list_error_from
 from ..models import Connection, Member
 from ..selectors import agency_connections_for, member_actable_by
+from ..tasks import member_roster_load_task
 from .clients import aw_client
 
 logger = logging.getLogger(__name__)
@@ -99,8 +100,6 @@ def member_roster_queue(*, connection: Connection) -> bool:
     with transaction.atomic():
         if not Connection.objects.filter(pk=connection.pk).exclude(waiting).update(roster_queued_at=now, roster_error=""):
             return False
-        from ..tasks import member_roster_load_task  # the task calls back into this module
-
         transaction.on_commit(partial(member_roster_load_task.enqueue, connection_id=connection.pk))
     connection.roster_queued_at, connection.roster_error = now, ""
     logger.info("Connection %s: roster load queued", connection.pk)
