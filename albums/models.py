@@ -281,12 +281,21 @@ class Member(models.Model):
 
 
 class BulkJob(AlbumDefinition):
-    """One album definition sent to many group members in the background, through a manager connection."""
+    """Albums for many group members, sent in the background through a manager connection: one
+    definition for all (with one PIN, a PIN of its own for each member, or none), or a definition per
+    member from a spreadsheet. Each member's own definition is on their BulkJobItem."""
 
     class Status(models.TextChoices):
+        DRAFT = "draft", "Checked, not started"
         QUEUED = "queued", "Waiting for the worker"
         RUNNING = "running", "Running"
         FINISHED = "finished", "Finished"
+
+    class PinMode(models.TextChoices):
+        SAME = "same", "One PIN for all"
+        EACH = "each", "A different generated PIN for each member"
+        NONE = "none", "No PIN"
+        SPREADSHEET = "sheet", "As each row of the spreadsheet says"
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bulk_jobs")
     connection = models.ForeignKey(
@@ -296,10 +305,15 @@ class BulkJob(AlbumDefinition):
     submission_key = models.UUIDField(editable=False)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    pin_mode = models.CharField("PIN", max_length=5, choices=PinMode.choices, default=PinMode.SAME)
     member_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True, help_text="When someone asked to stop sending.")
+    pins_shown_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the generated PINs were shown to the job's creator, once."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -315,8 +329,9 @@ class BulkJob(AlbumDefinition):
         return reverse("bulk_job_detail", args=[self.pk])
 
 
-class BulkJobItem(models.Model):
-    """One member of a bulk job, and the record of its current attempt."""
+class BulkJobItem(AlbumDefinition):
+    """One member of a bulk job: the album they get (the PIN, when generated, theirs alone), the record
+    of its current attempt, and the lease of the worker sending it (albums/services/bulk.py)."""
 
     job = models.ForeignKey(BulkJob, on_delete=models.CASCADE, related_name="items")
     aw_user_id = models.BigIntegerField("AdultWork UserID")
@@ -326,12 +341,32 @@ class BulkJobItem(models.Model):
         AlbumRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="bulk_item"
     )
     error_message = models.TextField(blank=True, help_text="Why the current attempt was not sent.")
+    # A worker sends a member only while it holds the lease, renewed by its heartbeat; a lease that ran
+    # out (the worker died) lets any worker take the member over.
+    lease_owner = models.CharField(max_length=100, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True, help_text="When this attempt's outcome was settled.")
 
     class Meta:
         ordering = ["job", "nickname", "aw_user_id"]
         constraints = [
             models.UniqueConstraint(fields=["job", "aw_user_id"], name="bulkjobitem_unique_member"),
         ]
+        indexes = [
+            models.Index(
+                fields=["job", "lease_until"], condition=models.Q(finished_at__isnull=True), name="bulkjobitem_to_send"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.nickname or self.aw_user_id} in job {self.job_id}"
+
+
+class AccountPause(models.Model):
+    """Until when every bulk worker leaves one AdultWork account alone, after it answered 429."""
+
+    aw_user_id = models.BigIntegerField("AdultWork UserID", unique=True)
+    paused_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"AdultWork {self.aw_user_id} paused until {self.paused_until}"

@@ -250,9 +250,11 @@ def member_roster(*, connection: Connection) -> QuerySet[Member]:
 
 
 def bulk_job_list(*, user: AbstractBaseUser) -> QuerySet[BulkJob]:
-    """Jobs the user may follow: their own, and those sent through agency connections they may use."""
+    """Jobs the user may follow: their own, and those sent through agency connections they may use
+    (a checked spreadsheet not started yet is its creator's alone)."""
     return (
         BulkJob.objects.filter(Q(created_by=user) | Q(connection__in=agency_connections_for(user=user)))
+        .exclude(~Q(created_by=user), status=BulkJob.Status.DRAFT)
         .select_related("created_by")
         .order_by("-created_at", "-id")
     )
@@ -312,13 +314,13 @@ class BulkJobProgress:
 def _outcome(item: BulkJobItem, job: BulkJob) -> str:
     if item.record is not None:
         return "sending" if item.record.status == AlbumRecord.Status.PENDING else item.record.status
-    # A member left without an attempt when the job ended was never sent: safe to retry.
-    return "failed" if job.status == BulkJob.Status.FINISHED else "waiting"
+    # A member closed without an attempt (cancelled, or left when the job ended) was never sent: safe to retry.
+    return "failed" if item.finished_at or job.status == BulkJob.Status.FINISHED else "waiting"
 
 
 def bulk_job_progress(*, job: BulkJob) -> BulkJobProgress:
     """Each member's outcome so far, and how many have each."""
-    job.refresh_from_db(fields=["status", "started_at", "finished_at"])
+    job.refresh_from_db(fields=["status", "started_at", "finished_at", "cancelled_at", "pins_shown_at"])
     items = list(job.items.select_related("record").order_by("nickname", "aw_user_id"))
     outcomes = [BulkItemOutcome(item, _outcome(item, job)) for item in items]
     counts = Counter(outcome.outcome for outcome in outcomes)
