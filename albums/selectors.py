@@ -330,3 +330,34 @@ def bulk_job_progress(*, job: BulkJob) -> BulkJobProgress:
 def album_record_pin(*, record: AlbumRecord) -> str:
     """The record's PIN in clear, for showing to its owner on request; never log it."""
     return secret_decrypt(record.pin_number_encrypted)
+
+
+@dataclass(frozen=True)
+class MemberPin:
+    nickname: str
+    aw_user_id: int
+    album_id: int | None
+    outcome: str
+    pin: str
+
+
+def bulk_job_pins(*, job: BulkJob) -> list[MemberPin]:
+    """Each member's generated PIN in clear, with their album, for showing to the job's creator on
+    request; never log them."""
+    items = job.items.select_related("record").order_by("nickname", "aw_user_id")
+    return [
+        MemberPin(
+            nickname=item.nickname,
+            aw_user_id=item.aw_user_id,
+            album_id=item.record.album_id if item.record else None,
+            outcome=OUTCOMES[_outcome(item, job)],
+            pin=secret_decrypt(item.pin_number_encrypted),
+        )
+        for item in items
+        if item.pin_number_encrypted
+    ]
+
+
+def bulk_job_draft_get(*, user: AbstractBaseUser, pk: int) -> BulkJob | None:
+    """A checked spreadsheet of the user's, not started yet."""
+    return BulkJob.objects.filter(pk=pk, created_by=user, status=BulkJob.Status.DRAFT).first()

@@ -19,7 +19,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from .exports import csv_cell
+from .exports import csv_cell, csv_document
 
 # Columns, by the headings that name them (compared without case, spaces or underscores).
 HEADINGS = {
@@ -123,8 +123,4 @@ def csv_table_read(data: bytes, *, max_rows: int) -> CsvTable:
 
 def csv_template() -> str:
     """The template to download: the headings and two example rows."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(TEMPLATE_HEADINGS)
-    writer.writerows(TEMPLATE_ROWS)
-    return "\ufeff" + out.getvalue()  # with the BOM, so that Excel opens it as UTF-8
+    return csv_document([TEMPLATE_HEADINGS, *TEMPLATE_ROWS])

@@ -1,15 +1,28 @@
 """Bulk jobs against the stand-in over real HTTP: every member accounted for, none sent twice."""
 
+import logging
+import re
 import uuid
 from collections import Counter
 from decimal import Decimal
 
 import pytest
 
+from albums import adultwork as aw
+from albums.crypto import secret_decrypt
 from albums.errors import PortalError
+from albums.forms import pin_guessable_reason
 from albums.models import AlbumRecord, BulkJob
-from albums.selectors import bulk_job_progress
-from albums.services.bulk import bulk_job_create, bulk_job_retry
+from albums.selectors import bulk_job_list, bulk_job_pins, bulk_job_progress
+from albums.services import bulk_worker
+from albums.services.bulk import (
+    PlannedAlbum,
+    bulk_job_cancel,
+    bulk_job_create,
+    bulk_job_plan_save,
+    bulk_job_retry,
+    bulk_job_start,
+)
 from tests.factories import FIRST_GROUP_MEMBER_ID, roster
 from tests.support.bulk import GROUP_CREATE, outcomes, sent_user_ids
 
@@ -148,3 +161,120 @@ def test_retry_with_nothing_failed_sends_nothing(manager, agency, standin, queue
     assert sent_user_ids(standin) == [300001]
 
 
+
+
+# --- PINs: one for all, one of their own for each member, or none ----------------------------------
+
+
+def sent_pins(standin) -> dict[int, str | None]:
+    return {r["json"]["UserID"]: r["json"].get("PinNumber") for r in standin.requests(GROUP_CREATE)}
+
+
+def test_each_member_gets_a_generated_pin_of_their_own_never_guessable_never_repeated(manager, agency, standin, queue):
+    job = queue(manager, agency, None, pin_mode=BulkJob.PinMode.EACH, pin_price=Decimal("2.5"))
+
+    pins = sent_pins(standin)
+    assert len(pins) == 10 and len(set(pins.values())) == 10
+    assert all(re.fullmatch(r"[A-Za-z0-9]{4}", pin) and pin_guessable_reason(pin) is None for pin in pins.values())
+    assert {r["json"]["PINPrice"] for r in standin.requests(GROUP_CREATE)} == {2.5}
+    # Kept only encrypted, each on its member's item and record; the job itself holds none.
+    assert job.pin_number_encrypted == ""
+    for item in job.items.select_related("record"):
+        assert pins[item.aw_user_id] not in item.pin_number_encrypted
+        assert secret_decrypt(item.record.pin_number_encrypted) == pins[item.aw_user_id]
+    assert {p.aw_user_id: p.pin for p in bulk_job_pins(job=job)} == pins
+
+
+def test_one_pin_for_all_and_no_pin(manager, agency, standin, queue):
+    queue(manager, agency, [300001, 300002], pin_mode=BulkJob.PinMode.SAME, pin_number="q9Z4", pin_price=Decimal("1"))
+    queue(manager, agency, [300003], pin_mode=BulkJob.PinMode.NONE, pin_number="ignored", pin_price=Decimal("1"))
+    assert sent_pins(standin) == {300001: "q9Z4", 300002: "q9Z4", 300003: None}
+
+
+def test_generated_pins_need_a_price(manager, agency, standin, queue):
+    with pytest.raises(PortalError, match="needs a PIN price"):
+        queue(manager, agency, [300001], pin_mode=BulkJob.PinMode.EACH)
+    assert not BulkJob.objects.exists()
+
+
+def test_generated_pins_never_reach_the_logs(manager, agency, standin, queue, caplog):
+    caplog.set_level(logging.DEBUG)
+    job = queue(manager, agency, [300001, 300002], pin_mode=BulkJob.PinMode.EACH, pin_price=Decimal("2"))
+    for pin in bulk_job_pins(job=job):
+        assert pin.pin not in caplog.text
+
+
+# --- Cancelling ----------------------------------------------------------------------------------
+
+
+def test_cancelling_a_queued_job_sends_nobody_and_the_members_can_be_retried(
+    manager, agency, standin, django_capture_on_commit_callbacks, retry
+):
+    with django_capture_on_commit_callbacks() as queued:
+        job = bulk_job_create(user=manager, connection=agency, member_user_ids=[300001, 300002], name="x", submission_key=uuid.uuid4())
+
+    assert bulk_job_cancel(job=job) == 2
+    for callback in queued:
+        callback()  # the workers come to it afterwards
+
+    assert sent_user_ids(standin) == []
+    assert outcomes(job) == {300001: "failed", 300002: "failed"}
+    assert BulkJob.objects.get().status == BulkJob.Status.FINISHED
+    assert retry(job) == 2
+    assert sorted(sent_user_ids(standin)) == [300001, 300002]
+
+
+def test_cancelling_mid_job_stops_sending_the_rest(manager, agency, standin, monkeypatch, settings, django_capture_on_commit_callbacks):
+    settings.AW_BULK_CONCURRENCY = 1
+    real_begin = bulk_worker._Runner._attempt_begin
+
+    def cancel_after_two(runner, item, retry_of=None):
+        attempt = real_begin(runner, item, retry_of)
+        if item.aw_user_id == 300002:
+            bulk_job_cancel(job=runner.job)  # as if someone pressed Cancel job now
+        return attempt
+
+    monkeypatch.setattr(bulk_worker._Runner, "_attempt_begin", cancel_after_two)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = bulk_job_create(
+            user=manager, connection=agency, member_user_ids=list(range(300001, 300007)), name="x", submission_key=uuid.uuid4()
+        )
+
+    assert sent_user_ids(standin) == [300001, 300002]  # the one on its way finished; nobody after it
+    assert outcomes(job) == {300001: "created", 300002: "created", **dict.fromkeys(range(300003, 300007), "failed")}
+    assert "cancelled" in job.items.get(aw_user_id=300006).error_message
+    job.refresh_from_db()
+    assert job.status == BulkJob.Status.FINISHED and job.cancelled_at is not None
+
+
+def test_a_finished_job_cannot_be_cancelled(manager, agency, queue):
+    job = queue(manager, agency, [300001])
+    with pytest.raises(PortalError, match="not running"):
+        bulk_job_cancel(job=job)
+
+
+# --- A spreadsheet's plan: a draft until started -------------------------------------------------
+
+
+def test_a_checked_spreadsheet_waits_as_a_draft_until_started_and_each_member_gets_their_own_album(
+    manager, staff, agency, standin, django_capture_on_commit_callbacks
+):
+    members = {m.aw_user_id: m for m in agency.members.filter(aw_user_id__in=[300001, 300002])}
+    planned = [
+        PlannedAlbum(member=members[300001], album=aw.AlbumInput(name="Beach", description="Sun", pin_number="Rk7w", pin_price=Decimal("3"))),
+        PlannedAlbum(member=members[300002], album=aw.AlbumInput(name="Studio", description="")),
+    ]
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        draft = bulk_job_plan_save(user=manager, connection=agency, name="From plan.csv", planned=planned)
+    assert queued == [] and draft.status == BulkJob.Status.DRAFT
+    assert draft not in bulk_job_list(user=staff)  # a draft is its creator's alone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = bulk_job_start(job=draft)
+        bulk_job_start(job=draft)  # pressed twice: started once
+
+    sent = {r["json"]["UserID"]: (r["json"]["Name"], r["json"].get("PinNumber")) for r in standin.requests(GROUP_CREATE)}
+    assert sent == {300001: ("Beach", "Rk7w"), 300002: ("Studio", None)}
+    assert len(standin.requests(GROUP_CREATE)) == 2
+    job.refresh_from_db()
+    assert job.status == BulkJob.Status.FINISHED and job.pin_mode == BulkJob.PinMode.SPREADSHEET
