@@ -21,7 +21,7 @@ from .. import adultwork as aw
 from ..crypto import SecretDecryptionError
 from ..errors import PortalError, portal_error_from
 from ..models import AlbumRecord, BulkJob, Connection, Member
-from ..selectors import connection_get, member_actable_by
+from ..selectors import connection_get, member_actable_by, members_actable
 from .clients import aw_client
 from .connections import connection_access_token, connection_token_replace
 from .definitions import album_definition_input
@@ -53,26 +53,15 @@ class AlbumTarget:
         return self.member.aw_user_id if self.member else self.connection.aw_user_id
 
 
-def album_target_resolve(
-    *, user: AbstractBaseUser, member_user_id: int | None = None, connection: Connection | None = None
-) -> AlbumTarget:
-    """Whom `user` creates for; raises PortalError, before anything is recorded or sent, when they may not.
+def _member_refused(member_user_id: int) -> PortalError:
+    return PortalError(
+        f"You may not create albums for AdultWork member {member_user_id}: they are not a current "
+        "member of a group whose manager's connection you may use. Nothing was sent."
+    )
 
-    `connection` pins a member to one manager connection (bulk jobs act through one).
-    """
-    if member_user_id is None:
-        own = connection_get(user=user)
-        if own is None:
-            raise PortalError("Connect your AdultWork account before creating albums.")
-        target = AlbumTarget(connection=own)
-    else:
-        member = member_actable_by(user=user, member_user_id=member_user_id, connection=connection)
-        if member is None:
-            raise PortalError(
-                f"You may not create albums for AdultWork member {member_user_id}: they are not a current "
-                "member of a group whose manager's connection you may use. Nothing was sent."
-            )
-        target = AlbumTarget(connection=member.connection, member=member)
+
+def _target_checked(target: AlbumTarget, user: AbstractBaseUser) -> AlbumTarget:
+    """The target, once its connection may create albums at all."""
     if "profile_gallery" not in target.connection.scope_set:
         if target.connection.user_id != user.pk:
             raise PortalError(
@@ -85,6 +74,42 @@ def album_target_resolve(
             code=PortalError.RECONNECT,
         )
     return target
+
+
+def album_target_resolve(
+    *, user: AbstractBaseUser, member_user_id: int | None = None, connection: Connection | None = None
+) -> AlbumTarget:
+    """Whom `user` creates for; raises PortalError, before anything is recorded or sent, when they may not.
+
+    `connection` pins a member to one manager connection (bulk jobs act through one).
+    """
+    if member_user_id is None:
+        own = connection_get(user=user)
+        if own is None:
+            raise PortalError("Connect your AdultWork account before creating albums.")
+        return _target_checked(AlbumTarget(connection=own), user)
+    member = member_actable_by(user=user, member_user_id=member_user_id, connection=connection)
+    if member is None:
+        raise _member_refused(member_user_id)
+    return _target_checked(AlbumTarget(connection=member.connection, member=member), user)
+
+
+def album_targets_resolve(
+    *, user: AbstractBaseUser, member_user_ids: list[int], connection: Connection
+) -> dict[int, AlbumTarget | PortalError]:
+    """album_target_resolve for many members of one manager connection, in one query (bulk jobs): each
+    member's target, or why the user may not create for them."""
+    members = {m.aw_user_id: m for m in members_actable(user=user, connection=connection).filter(aw_user_id__in=member_user_ids)}
+    targets: dict[int, AlbumTarget | PortalError] = {}
+    for member_user_id in member_user_ids:
+        member = members.get(member_user_id)
+        try:
+            if member is None:
+                raise _member_refused(member_user_id)
+            targets[member_user_id] = _target_checked(AlbumTarget(connection=member.connection, member=member), user)
+        except PortalError as error:
+            targets[member_user_id] = error
+    return targets
 
 
 @dataclass(frozen=True)

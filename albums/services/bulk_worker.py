@@ -25,24 +25,29 @@ import os
 import socket
 import time
 import uuid
+from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager, suppress
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from .. import adultwork as aw
+from ..crypto import SecretDecryptionError
 from ..errors import PortalError
 from ..models import AlbumRecord, BulkJob, BulkJobItem
 from ..tasks import bulk_job_run_task
 from .albums import (
     AlbumAttempt,
+    AlbumTarget,
     album_attempt_begin,
     album_attempt_finish,
     album_attempt_reauthorise,
-    album_target_resolve,
+    album_targets_resolve,
 )
 from .bulk import CANCELLED
 from .definitions import album_definition_input
@@ -60,6 +65,8 @@ DEFAULT_PAUSE = 1.0
 LONGEST_PAUSE = 60.0
 # How long the worker's thread waits for an answer before looking again at slots, leases and the job.
 POLL_SECONDS = 0.05
+# How often a worker holding some of the account's slots asks for more (one holding none asks each time).
+SLOT_RETRY_SECONDS = 0.25
 INTERRUPTED = "The bulk job stopped before AdultWork's answer was recorded; it may have been created. Check before retrying."
 NOT_SENT = "Not sent: the bulk job stopped before reaching this member."
 UNSETTLED = (
@@ -91,12 +98,27 @@ def _send_patiently(attempt: AlbumAttempt, pause: SharedPause) -> aw.PictureAlbu
     return outcome
 
 
+@contextmanager
+def _bookkeeping() -> Iterator[None]:
+    """A transaction for a lease or a member's closing, committed without waiting for the disk: losing
+    it in a PostgreSQL crash only makes a member look unfinished, and a member taken over is settled by
+    its record (whose claim and outcome are committed durably) and by GetAlbums, never sent blindly."""
+    if connection.in_atomic_block:  # part of a larger piece of bookkeeping
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
+
+
 def _items_claim(job: BulkJob, worker: str, count: int) -> list[BulkJobItem]:
     """Lease up to `count` members nobody holds (never leased, or their lease ran out)."""
     if count <= 0:
         return []
     now = timezone.now()
-    with transaction.atomic():
+    with _bookkeeping():
         free = (
             job.items.select_for_update(skip_locked=True)
             .filter(finished_at__isnull=True)
@@ -109,18 +131,21 @@ def _items_claim(job: BulkJob, worker: str, count: int) -> list[BulkJobItem]:
 
 
 def _item_finish(item: BulkJobItem, *, message: str | None = None) -> None:
+    """Close the member's attempt, linking its record (if any) to it."""
     item.finished_at, item.lease_owner, item.lease_until = timezone.now(), "", None
-    fields = ["finished_at", "lease_owner", "lease_until"]
+    fields = ["finished_at", "lease_owner", "lease_until", "record"]
     if message is not None:
         item.error_message = message
         fields.append("error_message")
-    item.save(update_fields=fields)
+    with _bookkeeping():
+        item.save(update_fields=fields)
 
 
 def _item_release(item: BulkJobItem, *, until) -> None:
     """Give the member back, for any worker to take again from `until`."""
     item.lease_owner, item.lease_until = "", until
-    item.save(update_fields=["lease_owner", "lease_until"])
+    with _bookkeeping():
+        item.save(update_fields=["lease_owner", "lease_until", "record"])
 
 
 class _Runner:
@@ -136,6 +161,9 @@ class _Runner:
         self.unrecorded: dict[Future, tuple[AlbumAttempt, BulkJobItem]] = {}
         self.beat_at = time.monotonic()
         self.cancelled = job.cancelled_at is not None
+        self.targets: dict[int, AlbumTarget | PortalError] = {}
+        self.backlog: deque[BulkJobItem] = deque()
+        self.acquired_at = 0.0
 
     # --- the loop ----------------------------------------------------------------------------
 
@@ -143,35 +171,53 @@ class _Runner:
         while True:
             self._heartbeat()
             self.pause.sync()
-            claimed = self._claim_and_begin()
+            started = self._members_start()
             if self.unrecorded:
                 self._record(timeout=POLL_SECONDS)
-            elif not claimed:
+            elif not started:
                 if not self.job.items.filter(finished_at__isnull=True).exists():
                     return
                 time.sleep(POLL_SECONDS)  # the rest is leased by others, or the account's slots are busy
 
-    def _claim_and_begin(self) -> int:
-        """Take as many members as free slots allow, and start each: send it, or settle it."""
-        slots = self.slots.acquire(self.concurrency - len(self.unrecorded))
-        items = _items_claim(self.job, self.worker, slots)
-        self.slots.release(slots - len(items))
-        for item in items:
+    def _members_start(self) -> int:
+        """Start members from the backlog while this worker has a slot for each: send it, or settle it.
+        Slots left idle when the backlog runs dry go back to the other workers of the account."""
+        if not self.slots.held or time.monotonic() - self.acquired_at >= SLOT_RETRY_SECONDS:
+            self.acquired_at = time.monotonic()
+            self.slots.acquire(self.concurrency - len(self.slots.held))
+        started = 0
+        while len(self.slots.held) > len(self.unrecorded) and (self.backlog or self._backlog_fill()):
+            item = self.backlog.popleft()
+            started += 1
             attempt = self._item_begin(item)
-            if attempt is None:
-                self.slots.release()
-            else:
+            if attempt is not None:
                 self._submit(attempt, item)
-        return len(items)
+        if not self.backlog:
+            self.slots.release(len(self.slots.held) - len(self.unrecorded))
+        return started
+
+    def _backlog_fill(self) -> bool:
+        """Lease the next members, a pool's worth, and check at once that the job's user may still act
+        for each (the grant, the member still in the group). False when none is free."""
+        items = _items_claim(self.job, self.worker, self.concurrency)
+        if items and self.job.connection is not None:
+            self.targets.update(
+                album_targets_resolve(
+                    user=self.job.created_by, member_user_ids=[item.aw_user_id for item in items], connection=self.job.connection
+                )
+            )
+        self.backlog.extend(items)
+        return bool(items)
 
     def _heartbeat(self) -> None:
         """Renew this worker's leases, and notice a cancel, a third of a lease at a time."""
         if time.monotonic() - self.beat_at < settings.AW_BULK_LEASE_SECONDS / 3:
             return
         self.beat_at = time.monotonic()
-        BulkJobItem.objects.filter(lease_owner=self.worker, finished_at__isnull=True).update(
-            lease_until=timezone.now() + _lease()
-        )
+        with _bookkeeping():
+            BulkJobItem.objects.filter(lease_owner=self.worker, finished_at__isnull=True).update(
+                lease_until=timezone.now() + _lease()
+            )
         self.cancelled = BulkJob.objects.filter(pk=self.job.pk, cancelled_at__isnull=False).exists()
 
     # --- one member ----------------------------------------------------------------------------
@@ -192,11 +238,16 @@ class _Runner:
     def _attempt_begin(self, item: BulkJobItem, retry_of: AlbumRecord | None = None) -> AlbumAttempt | None:
         """Claim the member's record (checking, again, that the job's user may still act for them)."""
         job = self.job
+        target = self.targets[item.aw_user_id]
         try:
-            target = album_target_resolve(user=job.created_by, member_user_id=item.aw_user_id, connection=job.connection)
+            if isinstance(target, PortalError):
+                raise target
             album = album_definition_input(definition=item)
         except PortalError as error:
             _item_finish(item, message=error.message)
+            return None
+        except SecretDecryptionError:
+            _item_finish(item, message="This member's PIN can no longer be read by the portal: not sent.")
             return None
         try:
             record, attempt = album_attempt_begin(
@@ -209,8 +260,8 @@ class _Runner:
             )
         except PortalError as error:  # no working token: the record says so
             record, attempt = error.record, None
+        # Linked when the member is closed: until then a worker taking over finds it by its submission key.
         item.record = record
-        item.save(update_fields=["record"])
         if attempt is not None:
             return attempt
         if record.status == AlbumRecord.Status.PENDING:
@@ -258,7 +309,7 @@ class _Runner:
         self.unrecorded[self.pool.submit(_send_patiently, attempt, self.pause)] = (attempt, item)
 
     def _record(self, *, timeout: float | None) -> None:
-        """Record the outcomes that came within `timeout`; each gives its slot back."""
+        """Record the outcomes that came within `timeout`; each member's slot goes to the next member."""
         for future in wait(self.unrecorded, timeout=timeout, return_when=FIRST_COMPLETED).done:
             attempt, item = self.unrecorded.pop(future)
             if future.exception() is None and isinstance(future.result(), aw.NotAuthorised):
@@ -270,25 +321,31 @@ class _Runner:
                     self._submit(again, item)
                     continue
                 if attempt.record.status != AlbumRecord.Status.PENDING:
-                    self._done(item)
+                    _item_finish(item)
                     continue
-            self._outcome_record(attempt, future)
-            self._done(item)
+            self._outcome_record(attempt, future, item)
 
-    def _done(self, item: BulkJobItem) -> None:
-        _item_finish(item)
-        self.slots.release()
-
-    def _outcome_record(self, attempt: AlbumAttempt, future: Future) -> None:
-        """Record a finished send (a send that crashed is recorded as unknown: it may have gone out)."""
+    def _outcome_record(self, attempt: AlbumAttempt, future: Future, item: BulkJobItem) -> None:
+        """Record a finished send and close its member (a send that crashed is recorded as unknown: it
+        may have gone out)."""
         try:
-            album_attempt_finish(attempt, future.result())
-        except PortalError:
-            pass  # recorded on the attempt's record, which the progress page shows
+            outcome = future.result()
         except Exception:
             logger.exception("Bulk job send for album record %s crashed", attempt.record.pk)
             if attempt.record.status == AlbumRecord.Status.PENDING:
                 album_record_mark_unknown(record=attempt.record, message=INTERRUPTED)
+            _item_finish(item)
+            return
+        if isinstance(outcome, aw.PictureAlbum):
+            # The album exists, so this write may go without waiting for the disk (see _bookkeeping):
+            # were it lost, the record would be pending again, and GetAlbums would find the album.
+            with _bookkeeping():
+                album_attempt_finish(attempt, outcome)
+                _item_finish(item)
+            return
+        with suppress(PortalError):  # a failure is recorded on the attempt's record, which the progress page shows
+            album_attempt_finish(attempt, outcome)
+        _item_finish(item)
 
     def close(self) -> None:
         """Stop: the requests on their way finish and are recorded (a send is submitted only with a slot,
@@ -296,8 +353,7 @@ class _Runner:
         start go back to the others at once."""
         self.pool.shutdown(wait=True)
         for future, (attempt, item) in self.unrecorded.items():
-            self._outcome_record(attempt, future)
-            _item_finish(item)
+            self._outcome_record(attempt, future, item)
         self.unrecorded.clear()
         BulkJobItem.objects.filter(lease_owner=self.worker, finished_at__isnull=True).update(lease_owner="", lease_until=None)
         self.slots.release_all()
