@@ -280,7 +280,7 @@ class BulkJobForm(AlbumForm):
         label="PIN",
         required=False,
         choices=[(mode, BulkJob.PinMode(mode).label) for mode in (BulkJob.PinMode.SAME, BulkJob.PinMode.EACH, BulkJob.PinMode.NONE)],
-        initial=BulkJob.PinMode.EACH,
+        initial=BulkJob.PinMode.NONE,
         widget=forms.RadioSelect,
         help_text="Generated PINs are drawn by the portal, never guessable and never two alike in a job; "
         "you see them once the job has finished.",

@@ -184,3 +184,55 @@ def test_a_spreadsheet_is_previewed_row_by_row_before_anything_is_sent(portal, j
     expect(refused.nth(1).locator(".cell--refused")).to_have_text(re.compile(r"^\s*400001\s*AdultWork member 400001 is not a current member"))
     expect(page.get_by_text("Rk7w")).to_have_count(0)  # a PIN never comes back to the page
     assert portal.standin.requests("createalbum") == []
+
+
+def queue_bulk_job_with_generated_pins(portal, *, java_script: bool) -> Page:
+    agency = ManagerConnectionFactory()
+    roster(agency, MEMBERS)
+    page = portal.page(user=agency.user, java_script_enabled=java_script)
+    page.goto("/albums/bulk/new/")
+    page.get_by_label("All 5 current members of Demo Agency").check()
+    page.get_by_label("Name").fill("Private set")
+    page.get_by_label("A different generated PIN for each member").check()
+    page.get_by_label("PIN price").fill("2.5")
+    page.get_by_role("button", name="Create albums").click()
+    expect(page.get_by_role("heading", name="“Private set” for 5 members")).to_be_visible()
+    return page
+
+
+def sent_pins(portal) -> list[str]:
+    return sorted(r["json"]["PinNumber"] for r in portal.standin.requests("groups/pictures/createalbum"))
+
+
+def test_each_member_gets_a_pin_of_their_own_shown_once_then_on_request(portal, bulk_queue):
+    page = queue_bulk_job_with_generated_pins(portal, java_script=False)
+    with worker_thread():
+        pass
+    pins = sent_pins(portal)
+    assert len(set(pins)) == 5
+
+    page.get_by_role("link", name="Reload").click()
+    table = page.locator("#bulk-pins")
+    expect(table.locator(".pin")).to_have_count(5)
+    assert sorted(table.locator(".pin").all_inner_texts()) == pins
+    expect(page.get_by_role("button", name="Download the PINs (CSV)")).to_be_visible()
+
+    page.reload()  # once only: afterwards they stay encrypted until asked for
+    expect(page.locator("#bulk-pins")).to_have_count(0)
+    page.get_by_role("button", name="Show PINs").click()
+    expect(page.locator("#bulk-pins .pin")).to_have_count(5)
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the PINs (CSV)").click()
+    text = download.value.path().read_text(encoding="utf-8-sig")
+    assert sorted(line.rsplit(",", 1)[1] for line in text.splitlines()[1:]) == pins
+
+
+@pytest.mark.postgres  # the page polls while the worker writes (see above)
+def test_the_finished_pages_pins_appear_by_themselves_when_the_job_finishes(portal, bulk_queue):
+    page = queue_bulk_job_with_generated_pins(portal, java_script=True)
+    expect(page.locator("#bulk-pins")).to_have_count(0)
+    with worker_thread():
+        pass
+    expect(page.locator("#bulk-pins .pin")).to_have_count(5, timeout=10_000)  # swapped in, without a reload
+    assert sorted(page.locator("#bulk-pins .pin").all_inner_texts()) == sent_pins(portal)

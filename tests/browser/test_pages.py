@@ -12,11 +12,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from albums.crypto import secret_encrypt
+from albums.forms import pin_generate
 from albums.models import AlbumRecord, BulkJob, BulkJobItem, Connection, Member
 from tests.browser.conftest import Portal
 from tests.factories import (
@@ -249,6 +252,19 @@ def member_add_refused(portal: Portal, phone: bool) -> Page:
     return page
 
 
+def job_with_generated_pins(portal: Portal, phone: bool) -> Page:
+    """A finished job whose members each got a PIN of their own, opened by its creator for the first time."""
+    job = demo_bulk_job("Private set", FINISHED_JOB, members=len(FINISHED_JOB), status=BulkJob.Status.FINISHED)
+    BulkJob.objects.filter(pk=job.pk).update(pin_mode=BulkJob.PinMode.EACH, pin_price=Decimal("2.5"), pins_shown_at=None)
+    for item in job.items.all():
+        item.pin_number_encrypted, item.pin_price = secret_encrypt(pin_generate()), Decimal("2.5")
+        item.save()
+    page = portal.page(user=job.created_by, phone=phone)
+    page.goto(job.get_absolute_url())
+    expect(page.locator("#bulk-pins")).to_be_visible()
+    return page
+
+
 def roster_loading(portal: Portal, phone: bool) -> Page:
     """A group manager just connected: their roster waits for the worker."""
     connection = Connection.objects.filter(user__username="newagency").first() or ManagerConnectionFactory(
@@ -321,6 +337,8 @@ SCREENS = [
     Screen("bulk-job-finished", "Bulk job, finished: created, failed, unknown", bulk_job_page(finished_job),
            screenshot=True),
     Screen("member-album", "Album record for a member", member_record),
+    Screen("bulk-job-pins", "Bulk job, finished: each member's PIN, shown once", job_with_generated_pins,
+           screenshot=True),
 ]
 
 
