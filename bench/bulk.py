@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> float:
     try:
         user, connection = _agency(args.members, standin)
         logging.getLogger("django_tasks").setLevel(logging.WARNING)
+        from albums import adultwork as aw
         from albums.models import BulkJob
         from albums.services.bulk import bulk_job_create
 
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> float:
 
         started = time.perf_counter()
         job = bulk_job_create(
-            user=user, connection=connection, member_user_ids=None, name="Bench", submission_key=uuid.uuid4()
+            user=user, connection=connection, member_user_ids=None, album=aw.AlbumInput(name="Bench"), submission_key=uuid.uuid4()
         )
         while not BulkJob.objects.filter(pk=job.pk, status=BulkJob.Status.FINISHED).exists():
             time.sleep(0.02)

@@ -10,9 +10,8 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
-from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
@@ -115,43 +114,38 @@ def bulk_job_create(
     user: AbstractBaseUser,
     connection: Connection,
     member_user_ids: Sequence[int] | None,
-    name: str,
-    description: str = "",
+    album: aw.AlbumInput,
     pin_mode: str = BulkJob.PinMode.SAME,
-    pin_number: str = "",
-    pin_price: Decimal | None = None,
     submission_key: uuid.UUID,
 ) -> BulkJob:
     """Queue one album for each chosen member (all current members when `member_user_ids` is None).
 
-    `pin_mode` SAME sends `pin_number` to all; EACH gives every member a PIN of their own, drawn here and
-    kept only encrypted (the creator sees them once the job is done); NONE sends no PIN. Refuses, before
-    anything is queued, a member the user may not act for through `connection`. A repeated submission
-    returns the job it already queued.
+    `pin_mode` SAME sends `album`'s PIN to all; EACH gives every member a PIN of their own, drawn here
+    and kept only encrypted (the creator sees them once the job is done), at `album`'s price; NONE sends
+    no PIN. Refuses, before anything is queued, a member the user may not act for through `connection`.
+    A repeated submission returns the job it already queued.
     """
     existing = BulkJob.objects.filter(created_by=user, submission_key=submission_key).first()
     if existing:
         return existing
     members = _members_checked(user=user, connection=connection, member_user_ids=member_user_ids)
     if pin_mode == BulkJob.PinMode.NONE:
-        pin_number, pin_price = "", None
+        album = replace(album, pin_number="", pin_price=None)
     if pin_mode == BulkJob.PinMode.EACH:
-        if pin_price is None:
+        if album.pin_price is None:
             raise PortalError("A generated PIN needs a PIN price. Nothing was queued.")
+        album = replace(album, pin_number="")  # the job itself holds none: each member's is on their item
         pins = _pins_draw(len(members))
-        pin_number = ""  # the job itself holds none: each member's is on their item
     else:
-        pins = [pin_number] * len(members)
-    definition = aw.AlbumInput(name=name, description=description, pin_number=pin_number, pin_price=pin_price)
+        pins = [album.pin_number] * len(members)
     planned = [
-        PlannedAlbum(member=member, album=aw.AlbumInput(name=name, description=description, pin_number=pin, pin_price=pin_price))
-        for member, pin in zip(members, pins, strict=True)
+        PlannedAlbum(member=member, album=replace(album, pin_number=pin)) for member, pin in zip(members, pins, strict=True)
     ]
     return _job_save(
         user=user,
         connection=connection,
         submission_key=submission_key,
-        definition=definition,
+        definition=album,
         pin_mode=pin_mode,
         planned=planned,
         status=BulkJob.Status.QUEUED,

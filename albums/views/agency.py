@@ -175,8 +175,9 @@ def bulk_job_create_view(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 connection=connection,
                 member_user_ids=form.chosen_user_ids,
+                album=form.album_input,
                 pin_mode=form.cleaned_data["pin_mode"],
-                **form.album,
+                submission_key=form.cleaned_data["submission_key"],
             )
         except PortalError as error:
             form.add_portal_error(error)  # nothing was queued, so the same key may be sent again

@@ -9,13 +9,15 @@ from albums.crypto import secret_decrypt
 from albums.errors import PortalError
 from albums.models import AlbumRecord
 from albums.services.albums import album_create
-from tests.factories import ConnectionFactory, UserFactory
+from tests.factories import AlbumInputFactory, ConnectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def create(user, **fields):
-    return album_create(user=user, submission_key=fields.pop("submission_key", uuid.uuid4()), **{"name": "Look", **fields})
+def create(user, member_user_id=None, submission_key=None, **fields):
+    return album_create(
+        user=user, member_user_id=member_user_id, album=AlbumInputFactory(**fields), submission_key=submission_key or uuid.uuid4()
+    )
 
 
 def test_records_the_album_the_api_created(connected_user, standin):
@@ -117,7 +119,7 @@ def test_a_manager_creates_for_a_member_through_the_groups_endpoint(manager, age
     [sent] = standin.requests("createalbum")
     assert (sent["method"], sent["path"]) == ("POST", "/v1/Groups/Pictures/CreateAlbum")
     assert sent["json"] == {"UserID": 300004, "Name": "For four", "Description": "Hi"}
-    assert sent["headers"]["Authorization"] == "bearer demo-manager-token"
+    assert sent["headers"]["Authorization"] == "Bearer demo-manager-token"
     assert [a["AlbumID"] for a in standin.albums(300004)] == [record.album_id]
     record.refresh_from_db()
     assert (record.created_by, record.aw_user_id, record.acting_aw_user_id) == (manager, 300004, 200001)
@@ -127,7 +129,7 @@ def test_a_manager_creates_for_a_member_through_the_groups_endpoint(manager, age
 def test_granted_staff_create_for_a_member_with_the_managers_token(staff, agency, standin):
     record = create(staff, member_user_id=300002)
 
-    assert standin.requests("createalbum")[0]["headers"]["Authorization"] == "bearer demo-manager-token"
+    assert standin.requests("createalbum")[0]["headers"]["Authorization"] == "Bearer demo-manager-token"
     assert (record.created_by, record.connection, record.status) == (staff, agency, AlbumRecord.Status.CREATED)
 
 

@@ -23,7 +23,7 @@ from albums.services.bulk import (
     bulk_job_retry,
     bulk_job_start,
 )
-from tests.factories import FIRST_GROUP_MEMBER_ID, roster
+from tests.factories import FIRST_GROUP_MEMBER_ID, AlbumInputFactory, roster
 from tests.support.bulk import GROUP_CREATE, outcomes, sent_user_ids
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_one_album_per_member_each_its_own_record(manager, agency, standin, queu
     }
     for user_id in (300001, 300002, 300003):
         assert [a["AlbumName"] for a in standin.albums(user_id)] == ["Spring"]
-    assert {r["headers"]["Authorization"] for r in standin.requests(GROUP_CREATE)} == {"bearer demo-manager-token"}
+    assert {r["headers"]["Authorization"] for r in standin.requests(GROUP_CREATE)} == {"Bearer demo-manager-token"}
 
 
 def test_all_members_means_every_current_member(manager, agency, standin, queue):
@@ -116,7 +116,7 @@ def test_fifty_members_under_throttling_and_errors_are_each_accounted_for_and_ne
 
 def test_a_member_who_left_before_the_job_ran_is_not_sent(manager, agency, standin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as queued:
-        job = bulk_job_create(user=manager, connection=agency, member_user_ids=[300001, 300002], name="x", submission_key=uuid.uuid4())
+        job = bulk_job_create(user=manager, connection=agency, member_user_ids=[300001, 300002], album=AlbumInputFactory(name="x"), submission_key=uuid.uuid4())
     agency.members.filter(aw_user_id=300002).update(is_stale=True)
     for callback in queued:
         callback()
@@ -129,7 +129,7 @@ def test_a_member_who_left_before_the_job_ran_is_not_sent(manager, agency, stand
 
 def test_a_revoked_grant_stops_a_queued_job_from_sending(staff, agency, standin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as queued:
-        job = bulk_job_create(user=staff, connection=agency, member_user_ids=[300001], name="x", submission_key=uuid.uuid4())
+        job = bulk_job_create(user=staff, connection=agency, member_user_ids=[300001], album=AlbumInputFactory(name="x"), submission_key=uuid.uuid4())
     agency.grants.filter(user=staff).delete()
     for callback in queued:
         callback()
@@ -211,7 +211,7 @@ def test_cancelling_a_queued_job_sends_nobody_and_the_members_can_be_retried(
     manager, agency, standin, django_capture_on_commit_callbacks, retry
 ):
     with django_capture_on_commit_callbacks() as queued:
-        job = bulk_job_create(user=manager, connection=agency, member_user_ids=[300001, 300002], name="x", submission_key=uuid.uuid4())
+        job = bulk_job_create(user=manager, connection=agency, member_user_ids=[300001, 300002], album=AlbumInputFactory(name="x"), submission_key=uuid.uuid4())
 
     assert bulk_job_cancel(job=job) == 2
     for callback in queued:
@@ -237,7 +237,7 @@ def test_cancelling_mid_job_stops_sending_the_rest(manager, agency, standin, mon
     monkeypatch.setattr(bulk_worker._Runner, "_attempt_begin", cancel_after_two)
     with django_capture_on_commit_callbacks(execute=True):
         job = bulk_job_create(
-            user=manager, connection=agency, member_user_ids=list(range(300001, 300007)), name="x", submission_key=uuid.uuid4()
+            user=manager, connection=agency, member_user_ids=list(range(300001, 300007)), album=AlbumInputFactory(name="x"), submission_key=uuid.uuid4()
         )
 
     assert sent_user_ids(standin) == [300001, 300002]  # the one on its way finished; nobody after it

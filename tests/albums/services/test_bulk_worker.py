@@ -14,7 +14,14 @@ from albums.models import AlbumRecord, BulkJob
 from albums.services import bulk_worker
 from albums.services.bulk import bulk_job_create
 from albums.services.bulk_worker import bulk_job_run
-from tests.factories import DEMO_GROUP_ID, DEMO_MANAGER_ID, StaffGrantFactory, oauth_connection, roster
+from tests.factories import (
+    DEMO_GROUP_ID,
+    DEMO_MANAGER_ID,
+    AlbumInputFactory,
+    StaffGrantFactory,
+    oauth_connection,
+    roster,
+)
 from tests.support.bulk import GROUP_CREATE, outcomes, sent_user_ids
 
 pytestmark = pytest.mark.django_db
@@ -173,7 +180,7 @@ def test_a_worker_that_stops_records_what_it_sent_and_leaves_the_rest_to_another
 
     with django_capture_on_commit_callbacks():  # queued, not run: the test runs it below
         job = bulk_job_create(
-            user=manager, connection=agency, member_user_ids=list(range(300001, 300007)), name="x", submission_key=uuid.uuid4()
+            user=manager, connection=agency, member_user_ids=list(range(300001, 300007)), album=AlbumInputFactory(name="x"), submission_key=uuid.uuid4()
         )
     with monkeypatch.context() as patch:
         patch.setattr(bulk_worker._Runner, "_attempt_begin", begin_then_stop)

@@ -16,7 +16,7 @@ from albums.models import BulkJob, BulkJobItem
 from albums.services.bulk import bulk_job_create
 from albums.services.members import member_roster_refresh
 from harness.workers import WorkerProcess
-from tests.factories import FIRST_GROUP_MEMBER_ID, ManagerConnectionFactory
+from tests.factories import FIRST_GROUP_MEMBER_ID, AlbumInputFactory, ManagerConnectionFactory
 from tests.support.bulk import GROUP_CREATE, outcomes
 from tests.support.tasks import DATABASE_TASKS
 
@@ -62,7 +62,7 @@ def test_a_worker_killed_mid_job_leaves_every_member_with_exactly_one_createalbu
     standin.config(latency=0.1)
     agency = ManagerConnectionFactory()
     member_roster_refresh(connection=agency)
-    job = bulk_job_create(user=agency.user, connection=agency, member_user_ids=None, name="Survivor", submission_key=uuid.uuid4())
+    job = bulk_job_create(user=agency.user, connection=agency, member_user_ids=None, album=AlbumInputFactory(name="Survivor"), submission_key=uuid.uuid4())
     assert job.member_count == MEMBERS
 
     env = worker_env(

@@ -14,7 +14,7 @@ from albums.errors import PortalError
 from albums.models import AlbumRecord, Connection
 from albums.services.albums import album_create
 from albums.services.connections import connection_access_token, connection_call_api
-from tests.factories import ConnectionFactory, oauth_connection
+from tests.factories import AlbumInputFactory, ConnectionFactory, oauth_connection
 
 
 def refreshes(standin) -> list[dict]:
@@ -22,7 +22,7 @@ def refreshes(standin) -> list[dict]:
 
 
 def create(user, name="Look"):
-    return album_create(user=user, name=name, submission_key=uuid.uuid4())
+    return album_create(user=user, album=AlbumInputFactory(name=name), submission_key=uuid.uuid4())
 
 
 @pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_a_token_expiring_within_a_minute_is_refreshed_before_the_call(standin):
     new_access = secret_decrypt(connection.access_token_encrypted)
     assert new_access != old_access
     assert connection.access_token_expires_at > timezone.now() + timedelta(minutes=10)
-    assert standin.requests("createalbum")[-1]["headers"]["Authorization"] == f"bearer {new_access}"
+    assert standin.requests("createalbum")[-1]["headers"]["Authorization"] == f"Bearer {new_access}"
 
 
 @pytest.mark.django_db
