@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
+from . import adultwork as aw
 from .forms import AlbumForm
 from .models import Member
 from .spreadsheets import CsvRefused, CsvRow, csv_table_read
@@ -28,7 +29,7 @@ class PlannedRow:
 
     line: int
     member: Member
-    album: dict
+    album: aw.AlbumInput
 
 
 @dataclass(frozen=True)
@@ -92,13 +93,11 @@ class _Roster:
         return found[0] if len(found) == 1 else None
 
 
-def _album_errors(cells: dict[str, str]) -> tuple[dict | None, dict[str, list[str]]]:
+def _album_errors(cells: dict[str, str]) -> tuple[aw.AlbumInput | None, dict[str, list[str]]]:
     """The album as the create form cleans it, or the form's messages per column."""
     form = AlbumForm({**{name: cells.get(name, "") for name in ALBUM_COLUMNS}, "submission_key": uuid.uuid4()})
     if form.is_valid():
-        album = form.album
-        del album["submission_key"]
-        return album, {}
+        return form.album_input, {}
     return None, {name: list(messages) for name, messages in form.errors.items()}
 
 

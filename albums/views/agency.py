@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .. import adultwork as aw
 from ..bulk_csv import BulkCsvForm
 from ..errors import PortalError
 from ..exports import pins_csv
@@ -209,7 +208,7 @@ def bulk_job_csv_view(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 connection=connection,
                 name=f"From {form.cleaned_data['file'].name}",
-                planned=[PlannedAlbum(member=row.member, album=aw.AlbumInput(**row.album)) for row in form.plan.good],
+                planned=[PlannedAlbum(member=row.member, album=row.album) for row in form.plan.good],
             )
         except PortalError as error:
             form.add_error("file", error.message)

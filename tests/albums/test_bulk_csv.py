@@ -30,8 +30,8 @@ def test_good_rows_carry_the_member_and_the_album_as_the_form_cleans_it(manager)
     )
     assert not checked.refused
     first, second = checked.good
-    assert (first.member.aw_user_id, first.album["name"], str(first.album["pin_price"])) == (300001, "Summer", "2.5")
-    assert (second.member.aw_user_id, second.album["pin_number"], second.album["pin_price"]) == (300002, "", None)
+    assert (first.member.aw_user_id, first.album.name, str(first.album.pin_price)) == (300001, "Summer", "2.5")
+    assert (second.member.aw_user_id, second.album.pin_number, second.album.pin_price) == (300002, "", None)
 
 
 @pytest.mark.parametrize(
