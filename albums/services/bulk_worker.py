@@ -182,18 +182,20 @@ class _Runner:
     def _members_start(self) -> int:
         """Start members from the backlog while this worker has a slot for each: send it, or settle it.
         Slots left idle when the backlog runs dry go back to the other workers of the account."""
-        if not self.slots.held or time.monotonic() - self.acquired_at >= SLOT_RETRY_SECONDS:
+        share = min(self.concurrency, self.slots.fair_share())
+        if len(self.slots.held) < share and (not self.slots.held or time.monotonic() - self.acquired_at >= SLOT_RETRY_SECONDS):
             self.acquired_at = time.monotonic()
-            self.slots.acquire(self.concurrency - len(self.slots.held))
+            self.slots.acquire(share - len(self.slots.held))
         started = 0
-        while len(self.slots.held) > len(self.unrecorded) and (self.backlog or self._backlog_fill()):
+        while min(len(self.slots.held), share) > len(self.unrecorded) and (self.backlog or self._backlog_fill()):
             item = self.backlog.popleft()
             started += 1
             attempt = self._item_begin(item)
             if attempt is not None:
                 self._submit(attempt, item)
-        if not self.backlog:
-            self.slots.release(len(self.slots.held) - len(self.unrecorded))
+        # Slots idle for want of members, or beyond this worker's share, go back to the other workers.
+        keep = len(self.unrecorded) if not self.backlog else max(len(self.unrecorded), share)
+        self.slots.release(len(self.slots.held) - keep)
         return started
 
     def _backlog_fill(self) -> bool:
@@ -356,7 +358,7 @@ class _Runner:
             self._outcome_record(attempt, future, item)
         self.unrecorded.clear()
         BulkJobItem.objects.filter(lease_owner=self.worker, finished_at__isnull=True).update(lease_owner="", lease_until=None)
-        self.slots.release_all()
+        self.slots.close()
 
 
 def bulk_job_run(*, job_id: int) -> None:

@@ -2,7 +2,7 @@
 
 What is shared, and where:
 - In-flight requests per account: at most AW_BULK_CONCURRENCY, counted by PostgreSQL advisory locks,
-  one lock per request slot (`AccountSlots`). A slot is a session lock of the worker's own database
+  one lock per request slot (`AccountSlots`), shared out fairly among the workers present. A slot is a session lock of the worker's own database
   connection, so a worker that dies (kill -9) gives its slots back when PostgreSQL sees the
   connection go; nothing is left to expire. Every worker sharing the database shares the bound.
   On another database (SQLite, for a first run) there is one worker, and the slots are counted in
@@ -27,7 +27,9 @@ from ..models import AccountPause
 # Advisory lock keys are (class, object): the class is this base plus the slot number, the object the
 # account's UserID. The base keeps the portal's locks apart from any other user of the database.
 LOCK_CLASS_BASE = 0x41570000
+PRESENCE_CLASS = LOCK_CLASS_BASE - 1  # a worker sending for the account (shared by every such worker)
 PAUSE_SYNC_SECONDS = 0.5
+SHARE_SECONDS = 1.0
 
 _local_lock = threading.Lock()
 _local_held: dict[int, set[int]] = {}  # account -> slots, when the database has no advisory locks
@@ -39,12 +41,36 @@ def _slot_count() -> int:
 
 class AccountSlots:
     """The request slots one worker holds for one account. Use from one thread: its database connection
-    holds the locks."""
+    holds the locks.
+
+    A worker also says it is there (a shared advisory lock, gone with its session), so that each can
+    keep to its fair share of the slots (`fair_share`): the slots are bounded, and shared out among the
+    workers sending for the account, none starving another.
+    """
 
     def __init__(self, aw_user_id: int) -> None:
         self.aw_user_id = aw_user_id
         self.held: set[int] = set()
         self._advisory = connection.vendor == "postgresql"
+        self._share, self._share_at = _slot_count(), 0.0
+        if self._advisory:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_lock_shared(%s, %s::int)", [PRESENCE_CLASS, aw_user_id])
+
+    def fair_share(self) -> int:
+        """The slots this worker may keep: all of them divided among the workers present, rounded up
+        (looked up at most every SHARE_SECONDS)."""
+        if self._advisory and time.monotonic() - self._share_at >= SHARE_SECONDS:
+            self._share_at = time.monotonic()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(DISTINCT pid) FROM pg_locks WHERE locktype = 'advisory' AND classid::bigint = %s "
+                    "AND objid::bigint = %s AND objsubid = 2",
+                    [PRESENCE_CLASS, self.aw_user_id],
+                )
+                present = max(1, cursor.fetchone()[0])
+            self._share = -(-_slot_count() // present)
+        return self._share
 
     def acquire(self, wanted: int) -> int:
         """Take up to `wanted` more free slots without waiting; how many were taken."""
@@ -82,8 +108,12 @@ class AccountSlots:
                 with _local_lock:
                     _local_held.get(self.aw_user_id, set()).discard(slot)
 
-    def release_all(self) -> None:
+    def close(self) -> None:
+        """Give every slot back, and leave."""
         self.release(len(self.held))
+        if self._advisory:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock_shared(%s, %s::int)", [PRESENCE_CLASS, self.aw_user_id])
 
 
 def account_pause_extend(*, aw_user_id: int, seconds: float) -> None:

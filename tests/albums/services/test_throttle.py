@@ -60,7 +60,7 @@ def test_slots_are_bounded_in_one_worker(db, settings):
     assert slots.acquire(5) == 1
     slots.release()
     assert slots.acquire(5) == 1
-    slots.release_all()
+    slots.close()
 
 
 @pytest.mark.postgres
@@ -93,4 +93,26 @@ def test_every_worker_connection_shares_the_accounts_slots_and_a_dead_ones_come_
             connection.close()
 
     assert in_own_connection(third_worker) == 2  # the dead worker's slot came back, and the released one
-    first.release_all()
+    first.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_slots_are_shared_out_among_the_workers_present(settings):
+    settings.AW_BULK_CONCURRENCY = 5
+    first = AccountSlots(ACCOUNT)
+    assert first.fair_share() == 5  # alone
+
+    def second_worker():
+        second = AccountSlots(ACCOUNT)
+        try:
+            return second.fair_share()
+        finally:
+            second.close()
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(second_worker).result() == 3  # two present: 5 / 2, rounded up
+    first._share_at = 0.0  # look again now
+    assert first.fair_share() == 5  # the second one left
+    first.close()
