@@ -44,11 +44,12 @@ def worker_env(standin_url: str, **settings: str) -> dict[str, str]:
     }
 
 
-def wait_for(condition, *, timeout: float, what: str) -> None:
+def wait_for(condition, *, timeout: float, what: str, workers: tuple[WorkerProcess, ...] = ()) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            logs = {worker.name: worker.output[-10:] for worker in workers}
+            raise AssertionError(f"timed out waiting for {what}; the workers logged: {logs}")
         time.sleep(0.05)
 
 
@@ -68,7 +69,7 @@ def test_a_worker_killed_mid_job_leaves_every_member_with_exactly_one_createalbu
     env = worker_env(
         standin.url,
         AW_BULK_CONCURRENCY="6",
-        AW_BULK_LEASE_SECONDS="3",
+        AW_BULK_LEASE_SECONDS="5",
         AW_BULK_WORKERS_PER_JOB="2",
         # A request that may have left is settled once it must have ended: within 2 x (1 + 2) s, plus 1 s.
         AW_CONNECT_TIMEOUT="1",
@@ -77,14 +78,15 @@ def test_a_worker_killed_mid_job_leaves_every_member_with_exactly_one_createalbu
     )
     doomed, survivor = WorkerProcess(env, name="doomed"), WorkerProcess(env, name="survivor")
     try:
-        wait_for(lambda: holds_members(doomed) and holds_members(survivor), timeout=30, what="both workers on the job")
-        wait_for(lambda: len(standin.requests(GROUP_CREATE)) >= 40, timeout=30, what="40 members sent")
+        both = (doomed, survivor)
+        wait_for(lambda: holds_members(doomed) and holds_members(survivor), timeout=60, what="both workers on the job", workers=both)
+        wait_for(lambda: len(standin.requests(GROUP_CREATE)) >= 40, timeout=60, what="40 members sent", workers=both)
         doomed.kill()  # with requests on their way and members leased
         held = list(
             BulkJobItem.objects.filter(lease_owner__contains=f":{doomed.pid}:", finished_at__isnull=True).values_list("pk", flat=True)
         )
 
-        wait_for(lambda: BulkJob.objects.get().status == BulkJob.Status.FINISHED, timeout=120, what="the job to finish")
+        wait_for(lambda: BulkJob.objects.get().status == BulkJob.Status.FINISHED, timeout=180, what="the job to finish", workers=both)
     finally:
         doomed.stop()
         log = survivor.stop()
