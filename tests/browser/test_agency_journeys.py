@@ -107,7 +107,7 @@ def test_the_progress_bar_follows_the_worker_to_the_end_without_a_reload(portal,
     expect(page.get_by_role("button", name="Retry the 1 failed member")).to_be_visible()  # what the finished job offers
     expect(page.locator("#bulk-summary")).to_contain_text("Finished: 5 of 5 done — 4 created, 1 failed")
     assert page.evaluate("window.followed") is True
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}  # every runner of the job
 
 
 def test_without_javascript_the_reload_link_shows_the_finished_job(portal, bulk_queue):
