@@ -10,6 +10,7 @@ import threading
 from collections.abc import Mapping
 
 from .gunicorn import ROOT
+from .processes import process_stop
 
 
 class WorkerProcess:
@@ -43,11 +44,6 @@ class WorkerProcess:
     def stop(self) -> list[str]:
         """Stop as a deploy does (SIGTERM; SIGKILL after 15 s), and return everything it logged."""
         if self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+            process_stop(self._process, seconds=15)
         self._reader.join(timeout=5)
         return self.output

@@ -63,16 +63,20 @@ def bulk_queue(settings):
     settings.AW_BULK_CONCURRENCY = 1
 
 
-def queue_bulk_job(portal, *, java_script: bool = True) -> Page:
-    """A manager sends "Spring" to the five members of their roster; the page the form leads to."""
+def queue_bulk_job(portal, *, java_script: bool = True, name: str = "Spring", pin_price: str = "") -> Page:
+    """A manager sends `name` to the five members of their roster (with `pin_price`, each with a
+    generated PIN of their own); the page the form leads to."""
     agency = ManagerConnectionFactory()
     roster(agency, MEMBERS)
     page = portal.page(user=agency.user, java_script_enabled=java_script)
     page.goto("/albums/bulk/new/")
     page.get_by_label("All 5 current members of Demo Agency").check()
-    page.get_by_label("Name").fill("Spring")
+    page.get_by_label("Name").fill(name)
+    if pin_price:
+        page.get_by_label("A different generated PIN for each member").check()
+        page.get_by_label("PIN price").fill(pin_price)
     page.get_by_role("button", name="Create albums").click()
-    expect(page.get_by_role("heading", name="“Spring” for 5 members")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"“{name}” for 5 members")).to_be_visible()
     expect(page.locator("#bulk-summary")).to_contain_text("Waiting for the worker: 0 of 5 done")
     return page
 
@@ -186,26 +190,12 @@ def test_a_spreadsheet_is_previewed_row_by_row_before_anything_is_sent(portal, j
     assert portal.standin.requests("createalbum") == []
 
 
-def queue_bulk_job_with_generated_pins(portal, *, java_script: bool) -> Page:
-    agency = ManagerConnectionFactory()
-    roster(agency, MEMBERS)
-    page = portal.page(user=agency.user, java_script_enabled=java_script)
-    page.goto("/albums/bulk/new/")
-    page.get_by_label("All 5 current members of Demo Agency").check()
-    page.get_by_label("Name").fill("Private set")
-    page.get_by_label("A different generated PIN for each member").check()
-    page.get_by_label("PIN price").fill("2.5")
-    page.get_by_role("button", name="Create albums").click()
-    expect(page.get_by_role("heading", name="“Private set” for 5 members")).to_be_visible()
-    return page
-
-
 def sent_pins(portal) -> list[str]:
     return sorted(r["json"]["PinNumber"] for r in portal.standin.requests("groups/pictures/createalbum"))
 
 
 def test_each_member_gets_a_pin_of_their_own_shown_once_then_on_request(portal, bulk_queue):
-    page = queue_bulk_job_with_generated_pins(portal, java_script=False)
+    page = queue_bulk_job(portal, java_script=False, name="Private set", pin_price="2.5")
     with worker_thread():
         pass
     pins = sent_pins(portal)
@@ -230,7 +220,7 @@ def test_each_member_gets_a_pin_of_their_own_shown_once_then_on_request(portal, 
 
 @pytest.mark.postgres  # the page polls while the worker writes (see above)
 def test_the_finished_pages_pins_appear_by_themselves_when_the_job_finishes(portal, bulk_queue):
-    page = queue_bulk_job_with_generated_pins(portal, java_script=True)
+    page = queue_bulk_job(portal, name="Private set", pin_price="2.5")
     expect(page.locator("#bulk-pins")).to_have_count(0)
     with worker_thread():
         pass
