@@ -173,7 +173,13 @@ class _Runner:
             self.pause.sync()
             started = self._members_start()
             if self.unrecorded:
-                self._record(timeout=POLL_SECONDS)
+                answered = self._answers_collect(timeout=POLL_SECONDS)
+                try:
+                    if answered:
+                        self._members_start()  # the freed slots' next requests leave before the answers are recorded
+                finally:
+                    for future, attempt, item in answered:
+                        self._outcome_record(attempt, future, item)
             elif not started:
                 if not self.job.items.filter(finished_at__isnull=True).exists():
                     return
@@ -310,8 +316,10 @@ class _Runner:
     def _submit(self, attempt: AlbumAttempt, item: BulkJobItem) -> None:
         self.unrecorded[self.pool.submit(_send_patiently, attempt, self.pause)] = (attempt, item)
 
-    def _record(self, *, timeout: float | None) -> None:
-        """Record the outcomes that came within `timeout`; each member's slot goes to the next member."""
+    def _answers_collect(self, *, timeout: float | None) -> list[tuple[Future, AlbumAttempt, BulkJobItem]]:
+        """The sends answered within `timeout`, their slots free for the next members. A 401 is sent again
+        at once, in its own slot, with a refreshed token (AdultWork did nothing with it)."""
+        answered = []
         for future in wait(self.unrecorded, timeout=timeout, return_when=FIRST_COMPLETED).done:
             attempt, item = self.unrecorded.pop(future)
             if future.exception() is None and isinstance(future.result(), aw.NotAuthorised):
@@ -325,7 +333,8 @@ class _Runner:
                 if attempt.record.status != AlbumRecord.Status.PENDING:
                     _item_finish(item)
                     continue
-            self._outcome_record(attempt, future, item)
+            answered.append((future, attempt, item))
+        return answered
 
     def _outcome_record(self, attempt: AlbumAttempt, future: Future, item: BulkJobItem) -> None:
         """Record a finished send and close its member (a send that crashed is recorded as unknown: it
