@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .environment import DEFAULT_DATABASE_URL, BenchEnvironment
 from .history import history_rows
+from .pictures import pictures_rows
 from .submit import submit_rows
 from .table import Row, table_text
 from .throughput import throughput_rows
@@ -46,7 +47,7 @@ def bulk_rows() -> list[Row]:
 
 
 def main() -> int:
-    """Every benchmark, or those named in BENCH_ONLY (submit, history, throughput, bulk)."""
+    """Every benchmark, or those named in BENCH_ONLY (submit, history, throughput, pictures, bulk)."""
     started, load_before = time.monotonic(), os.getloadavg()[0]
     only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
 
@@ -60,9 +61,11 @@ def main() -> int:
         if wanted("submit"):
             rows += submit_rows(bench)
         if wanted("history") or wanted("throughput"):
-            history, historian = history_rows()
+            history, historian, record_path = history_rows()
             rows += history if wanted("history") else []
-            rows += throughput_rows(bench, historian) if wanted("throughput") else []
+            rows += throughput_rows(bench, historian, record_path) if wanted("throughput") else []
+        if wanted("pictures"):
+            rows += pictures_rows(bench)
         # --- Bulk creation (bench/bulk.py, from the agency work) ---
         if BULK.is_file() and wanted("bulk"):
             rows += bulk_rows()
