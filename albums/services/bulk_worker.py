@@ -387,7 +387,7 @@ def bulk_job_run(*, job_id: int) -> None:
     finally:
         runner.close()
         _job_close_when_done(job)
-    _abandoned_jobs_resume()
+    bulk_jobs_abandoned_resume()
 
 
 def _job_close_when_done(job: BulkJob) -> None:
@@ -401,14 +401,18 @@ def _job_close_when_done(job: BulkJob) -> None:
             logger.info("Bulk job %s finished", job.pk)
 
 
-def _abandoned_jobs_resume() -> None:
+def bulk_jobs_abandoned_resume() -> int:
     """Queue a runner for each running job nobody works on any more (every worker on it died): some of
-    its members are unfinished, and none of them is leased."""
+    its members are unfinished, and none of them is leased. Run when any runner ends, and by
+    `manage.py bulk_jobs_resume` (on a timer). Returns how many were queued."""
     now = timezone.now()
     leased = BulkJobItem.objects.filter(finished_at__isnull=True, lease_until__gt=now).values("job")
     waiting = BulkJobItem.objects.filter(finished_at__isnull=True).values("job")
+    resumed = 0
     for job_id in (
         BulkJob.objects.filter(status=BulkJob.Status.RUNNING, pk__in=waiting).exclude(pk__in=leased).values_list("pk", flat=True)
     ):
         logger.info("Bulk job %s has no live worker: queueing one", job_id)
         bulk_job_run_task.enqueue(job_id=job_id)
+        resumed += 1
+    return resumed

@@ -4,13 +4,16 @@ with members on their way. Several worker processes at once, on PostgreSQL: test
 import uuid
 from collections import Counter
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from albums import adultwork as aw
 from albums.crypto import secret_decrypt
-from albums.models import AlbumRecord, BulkJob
+from albums.models import AlbumRecord, BulkJob, BulkJobItem
 from albums.services import bulk_worker
 from albums.services.bulk import bulk_job_create
 from albums.services.bulk_worker import bulk_job_run
@@ -23,6 +26,7 @@ from tests.factories import (
     roster,
 )
 from tests.support.bulk import GROUP_CREATE, outcomes, sent_user_ids
+from tests.support.tasks import DATABASE_TASKS
 
 pytestmark = pytest.mark.django_db
 
@@ -225,3 +229,19 @@ def test_a_401_for_a_pasted_token_fails_the_members_and_asks_the_manager_to_reco
     assert agency.status == agency.Status.NEEDS_RECONNECT
     # One at a time: after the first 401 the connection needs reconnecting, so the others never left.
     assert len(standin.requests(GROUP_CREATE)) == 1
+
+
+def test_a_job_whose_workers_all_died_is_resumed_by_the_command(manager, agency, standin, queue, settings):
+    job = queue(manager, agency, [300001, 300002])
+    abandoned(job, 300002)  # its only worker died with the member claimed; nobody holds it now
+    BulkJobItem.objects.filter(job=job).update(lease_until=None)
+    settings.TASKS = DATABASE_TASKS
+
+    out = StringIO()
+    call_command("bulk_jobs_resume", stdout=out)
+
+    assert "1 abandoned bulk job" in out.getvalue()
+    [task] = DBTaskResult.objects.all()
+    assert task.args_kwargs["kwargs"] == {"job_id": job.pk}
+    BulkJobItem.objects.filter(job=job, aw_user_id=300002).update(lease_until=timezone.now() + timedelta(minutes=1))
+    assert bulk_worker.bulk_jobs_abandoned_resume() == 0  # a worker holds it: not abandoned
