@@ -43,7 +43,7 @@ from ..services.bulk import (
 )
 from ..services.members import member_add, member_remove, member_roster_ensure, member_roster_refresh
 from ..spreadsheets import csv_template
-from .common import agency_connections_or_404, album_form_page, member_search_form, roster_context
+from .common import agency_connections_or_404, album_form_page, member_looked_up, member_search_form, roster_context
 
 BULK_JOB_PAGE_SIZE = 25
 ROSTER_PAGE_SIZE = 100
@@ -165,9 +165,12 @@ def bulk_job_create_view(request: HttpRequest) -> HttpResponse:
     search = member_search_form(request)
     members = members_actable(user=request.user, connection=connection)
     member_count = members.count()
+    initial = None
     if request.method != "POST":
         members = member_search(members, query=search.cleaned_data["q"])
-    form = BulkJobForm(request.POST or None, members=members)
+        if found := member_looked_up(request, search=search, members=members):
+            initial = {"members": [found.aw_user_id]}
+    form = BulkJobForm(request.POST or None, members=members, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             job = bulk_job_create(

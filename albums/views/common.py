@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from ..errors import PortalError
 from ..forms import MemberSearchForm, pin_generate
-from ..models import AlbumRecord, Connection
+from ..models import AlbumRecord, Connection, Member
 from ..selectors import agency_connections_for, album_record_visible, roster_loading
+from ..services.members import member_roster_lookup
 
 # A create form interrupted by an expired connection, kept (encrypted: it may hold a PIN) across
 # the round trip to AdultWork's login.
@@ -50,3 +54,21 @@ def roster_context(connections: Sequence[Connection]) -> dict:
         "roster_failures": [connection for connection in connections if connection.roster_error],
         "roster_from_api": bool(settings.AW_API_KEY),
     }
+
+
+def member_looked_up(request: HttpRequest, *, search: MemberSearchForm, members: QuerySet[Member]) -> Member | None:
+    """A UserID searched for that none of `members` matches: looked up on AdultWork (a roster refresh)
+    rather than refused; the member when found, with a message either way."""
+    query = search.cleaned_data["q"].strip()
+    if not query.isdigit() or len(query) > 12 or members.exists():
+        return None
+    try:
+        member = member_roster_lookup(user=request.user, aw_user_id=int(query))
+    except PortalError as error:
+        messages.error(request, error.message)
+        return None
+    if member is None:
+        messages.warning(request, f"AdultWork member {int(query)} is not a member of a group you act for.")
+        return None
+    messages.info(request, f"Found {member} on AdultWork; the member list is up to date.")
+    return member

@@ -19,12 +19,13 @@ from ..forms import AlbumForm, MemberAlbumForm, pin_generate
 from ..models import AlbumRecord
 from ..selectors import member_search, members_actable
 from ..services.albums import album_create
-from ..services.members import member_roster_ensure, member_roster_lookup
+from ..services.members import member_roster_ensure
 from .common import (
     PENDING_ALBUM_KEY,
     PIN_ONCE_KEY,
     agency_connections_or_404,
     album_form_page,
+    member_looked_up,
     member_search_form,
     roster_context,
 )
@@ -124,10 +125,9 @@ def member_album_create_view(request: HttpRequest) -> HttpResponse:
     members = members_actable(user=request.user)
     initial = None
     if request.method != "POST":
-        query = search.cleaned_data["q"].strip()
-        members = member_search(members, query=query)
-        if query.isdigit() and not members.exists():
-            initial = _member_looked_up(request, int(query))
+        members = member_search(members, query=search.cleaned_data["q"])
+        if found := member_looked_up(request, search=search, members=members):
+            initial = {"member": found.aw_user_id}
 
     def make_form(data, **kwargs) -> MemberAlbumForm:
         return MemberAlbumForm(data, members=members, **kwargs)
@@ -139,18 +139,3 @@ def member_album_create_view(request: HttpRequest) -> HttpResponse:
         context={"search": search, **roster_context(connections)},
         initial=initial,
     )
-
-
-def _member_looked_up(request: HttpRequest, aw_user_id: int) -> dict | None:
-    """A UserID searched for that no roster holds: look it up on AdultWork rather than refuse it; the
-    form's initial data choosing them when found."""
-    try:
-        member = member_roster_lookup(user=request.user, aw_user_id=aw_user_id)
-    except PortalError as error:
-        messages.error(request, error.message)
-        return None
-    if member is None:
-        messages.warning(request, f"AdultWork member {aw_user_id} is not a member of a group you act for.")
-        return None
-    messages.info(request, f"Found {member} on AdultWork; the member list is up to date.")
-    return {"member": member.aw_user_id}

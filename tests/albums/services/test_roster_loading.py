@@ -1,6 +1,7 @@
 """The roster is simply there: loaded in the background on connecting, again when old, and at once for
 a UserID nobody has on their roster. Against the stand-in over real HTTP."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -133,3 +134,23 @@ def test_a_second_agency_shows_its_own_loading_state(client, manager, standin, s
     assert LOADING in client.get(reverse("member_list")).content.decode()
     client.force_login(manager)
     assert LOADING not in client.get(reverse("member_list")).content.decode()
+
+
+def test_the_bulk_forms_search_looks_a_user_id_up_too_and_ticks_them(client, manager, agency, standin):
+    Connection.objects.filter(pk=agency.pk).update(roster_loaded_at=timezone.now() - timedelta(minutes=5))
+    standin.group_members(group_id=9001, add={300777: "newcomer"})
+    client.force_login(manager)
+
+    page = client.get(reverse("bulk_job_create"), {"q": "300777"}).content.decode()
+
+    assert "Found newcomer (300777) on AdultWork" in page
+    assert re.search(r'<input type="checkbox" name="members" value="300777"[^>]*checked', page)
+
+
+def test_a_user_id_nobody_has_says_so_and_is_looked_up_once(client, manager, agency, standin):
+    Connection.objects.filter(pk=agency.pk).update(roster_loaded_at=timezone.now() - timedelta(minutes=5))
+    client.force_login(manager)
+    page = client.get(reverse("member_album_create"), {"q": "400001"}).content.decode()
+    assert "AdultWork member 400001 is not a member of a group you act for." in page
+    client.get(reverse("member_album_create"), {"q": "400001"})
+    assert len(standin.requests("getgroupdetails")) == 2  # one refresh (two pages), not two
