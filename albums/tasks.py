@@ -16,3 +16,10 @@ def member_roster_load_task(connection_id: int) -> None:
     from .services.members import member_roster_load  # as above
 
     member_roster_load(connection_id=connection_id)
+
+
+@task()
+def picture_upload_send_task(upload_id: int) -> None:
+    from .services.picture_sending import picture_upload_send
+
+    picture_upload_send(upload_id=upload_id)

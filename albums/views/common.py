@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
+from functools import wraps
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
@@ -14,6 +17,7 @@ from ..errors import PortalError
 from ..forms import MemberSearchForm, pin_generate
 from ..models import AlbumRecord, Connection, Member
 from ..selectors import agency_connections_for, album_record_visible, roster_loading
+from ..services.gallery import GalleryAlbumFound, gallery_album_get
 from ..services.members import member_roster_lookup
 
 # A create form interrupted by an expired connection, kept (encrypted: it may hold a PIN) across
@@ -72,3 +76,37 @@ def member_looked_up(request: HttpRequest, *, search: MemberSearchForm, members:
         return None
     messages.info(request, f"Found {member} on AdultWork; the member list is up to date.")
     return member
+
+
+def member_param(request: HttpRequest) -> int | None:
+    """The group member named by `?member=` (an album of theirs is acted on through the Groups twins)."""
+    raw = request.GET.get("member", "")
+    if not raw:
+        return None
+    if not raw.isdigit() or not 0 < int(raw) < 2**31:
+        raise Http404("No such member.")
+    return int(raw)
+
+
+def with_listed_album(view: Callable[[HttpRequest, GalleryAlbumFound], HttpResponse]) -> Callable[..., HttpResponse]:
+    """For a page acting on one album (`album_id`, and `?member=` for a group member's): the view is
+    handed the album as AdultWork lists it now, or a page says why it cannot be acted on."""
+
+    @wraps(view)
+    def with_album(request: HttpRequest, album_id: int) -> HttpResponse:
+        try:
+            found = gallery_album_get(user=request.user, album_id=album_id, member_user_id=member_param(request))
+        except PortalError as error:
+            return render(request, "albums/album_problem.html", {"error": error}, status=404)
+        return view(request, found)
+
+    return with_album
+
+
+def form_with_new_key(form: forms.Form, make_form: Callable[..., forms.Form]) -> forms.Form:
+    """The same input under a fresh submission key, so that sending it again is a new attempt."""
+    data = form.data.copy()
+    data["submission_key"] = str(uuid.uuid4())
+    fresh = make_form(data)
+    fresh.is_valid()
+    return fresh

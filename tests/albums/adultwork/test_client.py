@@ -119,7 +119,7 @@ def test_rate_limit_reports_retry_after(client_for, standin, retry_after, expect
         ({"kind": "xml_error", "status": 500}, aw.OutcomeUnknown),
         ({"kind": "malformed_json"}, aw.OutcomeUnknown),
         ({"kind": "empty"}, aw.OutcomeUnknown),
-        ({"kind": "error", "status": 404}, aw.RemoteUnavailable),
+        ({"kind": "error", "status": 404}, aw.NotFound),
         ({"kind": "drop"}, aw.OutcomeUnknown),
     ],
 )

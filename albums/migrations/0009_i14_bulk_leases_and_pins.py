@@ -21,7 +21,7 @@ def items_take_their_jobs_definition(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('albums', '0007_i14_grants_and_roster'),
+        ('albums', '0008_i14_grants_and_roster'),
     ]
 
     operations = [

@@ -28,7 +28,7 @@ def grants_from_staff(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('albums', '0006_albumrecord_name_trigram_index'),
+        ('albums', '0007_i13_operations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
