@@ -160,7 +160,7 @@ def refresh_the_roster(portal: Portal) -> None:
 # AlbumID 1 ("Look at my pictures") and 2.
 def _staff_for_a_member():
     staff = UserFactory()
-    _agency().staff.add(staff)
+    StaffGrantFactory(connection=_agency(), user=staff)
     return staff
 
 
