@@ -50,7 +50,7 @@ def _chosen_agency(request: HttpRequest) -> tuple[Connection, list[Connection]]:
 def member_list(request: HttpRequest) -> HttpResponse:
     connection, connections = _chosen_agency(request)
     search = member_search_form(request)
-    roster = member_search(member_roster(connection=connection), query=search.cleaned_data["q"])
+    roster = member_search(member_roster(connection=connection), query=search.query)
     page = Paginator(roster, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -143,7 +143,7 @@ def bulk_job_create_view(request: HttpRequest) -> HttpResponse:
     members = members_actable(user=request.user, connection=connection)
     member_count = members.count()
     if request.method != "POST":
-        members = member_search(members, query=search.cleaned_data["q"])
+        members = member_search(members, query=search.query)
     form = BulkJobForm(request.POST or None, members=members)
     if request.method == "POST" and form.is_valid():
         try:

@@ -109,7 +109,7 @@ def member_album_create_view(request: HttpRequest) -> HttpResponse:
     search = member_search_form(request)
     members = members_actable(user=request.user)
     if request.method != "POST":
-        members = member_search(members, query=search.cleaned_data["q"])
+        members = member_search(members, query=search.query)
 
     def make_form(data, **kwargs) -> MemberAlbumForm:
         return MemberAlbumForm(data, members=members, **kwargs)
