@@ -314,6 +314,17 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
             raise ValidationError("Enter a price above 0 credits.", code="min_value")
         return price
 
+    def _fresh_submission_key(self) -> None:
+        """A missing or altered key (a hidden field, so no one typed it) is said in words, and the form
+        comes back with a fresh one: nothing was sent under the bad one, so the next send is a first."""
+        self.add_error(
+            None,
+            "This form's submission key was missing or altered, so nothing was sent. Check the form and send "
+            "it again.",
+        )
+        self.data = self.data.copy()
+        self.data["submission_key"] = str(uuid.uuid4())
+
     @property
     def album(self) -> dict:
         """The cleaned album definition, as the album services take it."""
@@ -321,6 +332,8 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if self.errors.pop("submission_key", None):
+            self._fresh_submission_key()
         has_pin = bool(cleaned.get("pin_number")) or "pin_number" in self.errors
         has_price = cleaned.get("pin_price") is not None or "pin_price" in self.errors
         if has_pin and not has_price and "pin_price" not in self.errors:

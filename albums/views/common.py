@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
 
 from ..forms import MemberSearchForm, pin_generate
 from ..models import AlbumRecord, Connection
@@ -36,5 +37,10 @@ def member_search_form(request: HttpRequest) -> MemberSearchForm:
 
 
 def album_form_page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    """A create form, with a freshly generated PIN suggested for browsers without JavaScript."""
-    return render(request, template, {"pin_suggestion": pin_generate(), **context})
+    """A create form, with a freshly generated PIN suggested for browsers without JavaScript.
+
+    Never stored by a browser or proxy (no-store), whichever view renders it: it shows a PIN.
+    """
+    response = render(request, template, {"pin_suggestion": pin_generate(), **context})
+    add_never_cache_headers(response)
+    return response

@@ -66,9 +66,10 @@ def _login_problem(request: HttpRequest, title: str, message: str, status: int =
 @login_required
 @require_GET
 def connect_callback(request: HttpRequest) -> HttpResponse:
-    expected = request.session.pop(OAUTH_STATE_KEY, None)
+    # Removed only once matched: a stray or forged callback must not spoil the login in progress.
+    expected = request.session.get(OAUTH_STATE_KEY)
     given = request.GET.get("state", "")
-    if not expected or not given or not secrets.compare_digest(expected, given):
+    if not expected or not given or not secrets.compare_digest(expected.encode(), given.encode()):
         return _login_problem(
             request,
             "This login answer does not match a login you started",
@@ -76,6 +77,7 @@ def connect_callback(request: HttpRequest) -> HttpResponse:
             "missing or different), so it was ignored. This happens when a login page is reused or "
             "opened from another browser. Start again from this portal.",
         )
+    del request.session[OAUTH_STATE_KEY]
     if request.GET.get("status") == "cancelled" or request.GET.get("error") == "access_denied":
         return _login_problem(
             request,

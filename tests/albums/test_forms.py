@@ -3,7 +3,6 @@
 import uuid
 
 import pytest
-
 from django.http import QueryDict
 
 from albums.forms import (

@@ -86,6 +86,26 @@ def test_an_answer_whose_state_is_missing_or_different_is_refused(member, standi
     assert standin.requests("/oauth/token") == [] and not Connection.objects.exists()
 
 
+@pytest.mark.parametrize("stray", [{}, {"state": "forged", "code": "x"}, {"state": "é"}, {"code": "x", "status": "cancelled"}])
+def test_a_stray_or_forged_callback_does_not_spoil_the_login_in_progress(member, standin, stray):
+    callback = approve(start(member), user_id=200001)
+
+    refused = member.get(reverse("connect_callback"), stray)
+    response = member.get(local_path(callback))
+
+    assert refused.status_code == 400
+    assert response.status_code == 302 and Connection.objects.get(user=member.user).aw_user_id == 200001
+
+
+def test_the_state_is_used_once(member, standin):
+    callback = approve(start(member), user_id=200001)
+    member.get(local_path(callback))
+
+    again = member.get(local_path(callback))
+
+    assert again.status_code == 400 and "state is missing or different" in again.content.decode()
+
+
 def test_a_code_the_token_endpoint_refuses_is_explained(member, standin):
     callback = approve(start(member))
     member.get(local_path(callback))  # uses the code
