@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
@@ -11,10 +12,31 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+# Lone surrogates (JSON's "\ud800") cannot be encoded as UTF-8, so neither stored nor shown.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+ELLIPSIS = "\u2026"
+# AdultWork's own error messages, as kept for the user and the history.
+MESSAGE_MAX_LENGTH = 500
+MAX_FIELD_ERRORS = 50
 
 
 class UnreadableBody(ValueError):
     """The body is not JSON or XML we can read (HTML error page, garbage, truncated, empty)."""
+
+
+def text_cleaned(value: str, *, max_length: int) -> tuple[str, bool]:
+    """`value` as the portal can store and show it, and whether that changed it: without NUL
+    characters (PostgreSQL cannot store them), lone surrogates as U+FFFD, and at most `max_length`
+    characters, the last an ellipsis when cut. Linear in the length of `value`."""
+    cleaned = _LONE_SURROGATE.sub("\ufffd", value.replace("\x00", ""))
+    if len(cleaned) > max_length:
+        cleaned = cleaned[: max_length - 1] + ELLIPSIS
+    return cleaned, cleaned != value
+
+
+def text_shown(value: Any, *, max_length: int = 40) -> str:
+    """A value from an answer, cleaned and short enough to quote in a message."""
+    return text_cleaned(str(value), max_length=max_length)[0]
 
 
 def looks_like_html(content_type: str, text: str) -> bool:
@@ -91,14 +113,18 @@ def error_details(content_type: str, text: str) -> tuple[str, dict[str, list[str
     message = body.get("Message") or body.get("message") or body.get("error_description") or ""
     model_state = body.get("ModelState") or {}
     field_errors: dict[str, list[str]] = {}
+    kept = 0
     if isinstance(model_state, dict):
         for key, messages in model_state.items():
             if isinstance(messages, str):
                 messages = [messages]
             elif not isinstance(messages, list):
                 continue
-            field_errors.setdefault(_field_name(str(key)), []).extend(str(m) for m in messages if m)
-    return str(message)[:500], field_errors
+            for text in filter(None, messages[: MAX_FIELD_ERRORS - kept]):
+                field = _field_name(text_shown(key, max_length=100))
+                field_errors.setdefault(field, []).append(text_shown(text, max_length=MESSAGE_MAX_LENGTH))
+                kept += 1
+    return text_shown(message, max_length=MESSAGE_MAX_LENGTH), field_errors
 
 
 def _field_name(model_state_key: str) -> str:
