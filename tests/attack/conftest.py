@@ -1,0 +1,144 @@
+"""The portal as an attacker meets it: gunicorn with the production settings (DEBUG off, JSON logs),
+PostgreSQL and Redis, reached only over real HTTP.
+
+One server per module. Its database is the test database, so the test process sets up users and
+reads what the server recorded; what the server commits is not rolled back, so the database is
+flushed when the module ends. Redis is the database number in ATTACK_REDIS_URL (11 by default),
+emptied first. A module of attacks uses `portal` for the server and `attacker(user)` for a signed-in
+session; each area of the issue has its own module (test_replay_*.py), so more can be added beside.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+import redis
+import requests
+
+from tests.support.gunicorn import ROOT, GunicornProcess, portal_env
+
+REDIS_URL = os.environ.get("ATTACK_REDIS_URL", "redis://127.0.0.1:6379/11")
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@dataclass
+class Portal:
+    server: GunicornProcess
+    standin_url: str
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def log(self) -> str:
+        """Everything the server has logged so far."""
+        return "\n".join(self.server.output)
+
+
+class Attacker(requests.Session):
+    """A browser-like session against the served portal: paths instead of URLs, CSRF handled."""
+
+    def __init__(self, portal: Portal) -> None:
+        super().__init__()
+        self.portal = portal
+
+    def request(self, method, url, *args, **kwargs):
+        kwargs.setdefault("timeout", 30)
+        return super().request(method, self.portal.url + url if url.startswith("/") else url, *args, **kwargs)
+
+    def get(self, url, **kwargs):
+        """Redirects are answers too: they are not followed unless asked."""
+        return self.request("GET", url, **{"allow_redirects": False, **kwargs})
+
+    def post(self, url, data=None, **kwargs):
+        return self.request("POST", url, data=data, **{"allow_redirects": False, **kwargs})
+
+    def csrf_token(self, page: str = "/") -> str:
+        return CSRF_FIELD.search(self.get(page, allow_redirects=True).text).group(1)
+
+    def submit(self, path: str, data, *, page: str | None = None, **kwargs) -> requests.Response:
+        """POST `data` to `path` as the form on `page` (`path` itself by default) would."""
+        token = self.csrf_token(page or path)
+        headers = {"Referer": self.portal.url + (page or path), **kwargs.pop("headers", {})}
+        if isinstance(data, dict):
+            data = {"csrfmiddlewaretoken": token, **data}
+        else:  # already encoded: the token goes first
+            data = f"csrfmiddlewaretoken={token}&".encode() + data
+        return self.post(path, data=data, headers=headers, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def portal(django_db_setup, django_db_blocker, standin_process, tmp_path_factory):
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    database = connection.settings_dict
+    root = tmp_path_factory.mktemp("attack")
+    env = portal_env(
+        DATABASE_URL=f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        CACHE_URL=REDIS_URL,
+        LOG_FORMAT="json",
+        STATIC_ROOT=str(root / "static"),
+        AW_API_BASE_URL=standin_process.url,
+        AW_OAUTH_BASE_URL=standin_process.url,
+        AW_CLIENT_ID="awportal-demo",
+        AW_CLIENT_SECRET="awportal-demo-secret",
+        AW_API_KEY="demo-api-key",
+        # The test process writes tokens and sessions the server must read.
+        SECRET_KEY=settings.SECRET_KEY,
+        AW_TOKEN_KEYS=",".join(settings.AW_TOKEN_KEYS),
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT, env={"PATH": "/usr/bin:/bin", **env}, check=True, capture_output=True, timeout=120,
+    )
+    server = GunicornProcess(env, workers=1, threads=4)
+    try:
+        yield Portal(server=server, standin_url=standin_process.url)
+    finally:
+        server.stop()
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def attacker(portal, django_db_blocker) -> Callable[..., Attacker]:
+    """`attacker(user)`: a session signed in as `user` (a session row, as Django's force_login makes)."""
+
+    def signed_in(user) -> Attacker:
+        from django.conf import settings
+        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+        from django.contrib.sessions.backends.db import SessionStore
+
+        with django_db_blocker.unblock():
+            store = SessionStore()
+            store[SESSION_KEY] = str(user.pk)
+            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            store.create()
+        session = Attacker(portal)
+        session.cookies.set(settings.SESSION_COOKIE_NAME, store.session_key)
+        return session
+
+    return signed_in
+
+
+@pytest.fixture(scope="module")
+def committed(django_db_blocker):
+    """Run a callable with the database open outside any test transaction: what it writes is committed,
+    so the server sees it."""
+
+    def run(make: Callable):
+        with django_db_blocker.unblock():
+            return make()
+
+    return run
