@@ -63,9 +63,10 @@ class Attacker(requests.Session):
     def csrf_token(self, page: str = "/") -> str:
         return CSRF_FIELD.search(self.get(page, allow_redirects=True).text).group(1)
 
-    def submit(self, path: str, data, *, page: str | None = None, **kwargs) -> requests.Response:
-        """POST `data` to `path` as the form on `page` (`path` itself by default) would."""
-        token = self.csrf_token(page or path)
+    def submit(self, path: str, data, *, page: str | None = None, token: str = "", **kwargs) -> requests.Response:
+        """POST `data` to `path` as the form on `page` (`path` itself by default) would; any CSRF token
+        of this session will do, so a caller sending many may pass one."""
+        token = token or self.csrf_token(page or path)
         headers = {"Referer": self.portal.url + (page or path), **kwargs.pop("headers", {})}
         if isinstance(data, dict):
             data = {"csrfmiddlewaretoken": token, **data}
