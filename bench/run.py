@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .environment import DEFAULT_DATABASE_URL, BenchEnvironment
 from .history import history_rows
+from .price import price_rows
 from .submit import submit_rows
 from .table import Row, table_text
 from .throughput import throughput_rows
@@ -43,7 +44,7 @@ def bulk_rows() -> list[Row]:
 
 
 def main() -> int:
-    """Every benchmark, or those named in BENCH_ONLY (submit, history, throughput, bulk)."""
+    """Every benchmark, or those named in BENCH_ONLY (submit, history, throughput, bulk, price)."""
     started, load_before = time.monotonic(), os.getloadavg()[0]
     only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
 
@@ -60,6 +61,8 @@ def main() -> int:
             history, historian = history_rows()
             rows += history if wanted("history") else []
             rows += throughput_rows(bench, historian) if wanted("throughput") else []
+        if wanted("price"):
+            rows += price_rows(bench)
         # --- Bulk creation (bench/bulk.py, from the agency work) ---
         if BULK.is_file() and wanted("bulk"):
             rows += bulk_rows()
