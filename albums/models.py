@@ -65,7 +65,24 @@ class Connection(models.Model):
         return [(scope, use) for scope, use in SCOPE_USES.items() if scope not in self.scope_set]
 
 
-class AlbumRecord(models.Model):
+class AlbumDefinition(models.Model):
+    """What an album is to be, as asked, stored alike by one attempt and by a bulk job. The PIN only encrypted."""
+
+    # Valid or not: AdultWork's own limit is 20 UTF-16 units, and a refused attempt is history too.
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    pin_number_encrypted = models.TextField(blank=True, editable=False)
+    pin_price = models.DecimalField("PIN price", max_digits=12, decimal_places=3, null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_pin(self) -> bool:
+        return bool(self.pin_number_encrypted)
+
+
+class AlbumRecord(AlbumDefinition):
     """One attempt to create an album: what was asked, for whom, by whom, and what came of it."""
 
     class Status(models.TextChoices):
@@ -82,12 +99,6 @@ class AlbumRecord(models.Model):
         "acting AdultWork UserID", help_text="The connected account that made the request."
     )
     submission_key = models.UUIDField(editable=False)
-
-    # What was asked, valid or not: AdultWork's own limit is 20 UTF-16 units, and a refused attempt is history too.
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    pin_number_encrypted = models.TextField(blank=True, editable=False)
-    pin_price = models.DecimalField("PIN price", max_digits=12, decimal_places=3, null=True, blank=True)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     error_message = models.TextField(blank=True)
@@ -175,10 +186,6 @@ class AlbumRecord(models.Model):
         return reverse("album_detail", args=[self.pk])
 
     @property
-    def has_pin(self) -> bool:
-        return bool(self.pin_number_encrypted)
-
-    @property
     def stopped_waiting_at(self) -> datetime:
         """When the portal stopped waiting for AdultWork's answer; for a pending record, when it must have."""
         if self.completed_at:
@@ -208,6 +215,7 @@ class AlbumRecord(models.Model):
     @property
     def can_send_again(self) -> bool:
         return self.confirmed_absent_at is not None and self.next_attempt is None
+
 
 class Member(models.Model):
     """A member of a manager connection's AdultWork group, as the portal last knew it."""
@@ -240,7 +248,7 @@ class Member(models.Model):
         return f"{self.nickname} ({self.aw_user_id})" if self.nickname else str(self.aw_user_id)
 
 
-class BulkJob(models.Model):
+class BulkJob(AlbumDefinition):
     """One album definition sent to many group members in the background, through a manager connection."""
 
     class Status(models.TextChoices):
@@ -254,11 +262,6 @@ class BulkJob(models.Model):
     )
     acting_aw_user_id = models.BigIntegerField("acting AdultWork UserID")
     submission_key = models.UUIDField(editable=False)
-
-    name = models.CharField(max_length=200)  # as AlbumRecord.name
-    description = models.TextField(blank=True)
-    pin_number_encrypted = models.TextField(blank=True, editable=False)
-    pin_price = models.DecimalField("PIN price", max_digits=12, decimal_places=3, null=True, blank=True)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     member_count = models.PositiveIntegerField(default=0)
@@ -278,10 +281,6 @@ class BulkJob(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("bulk_job_detail", args=[self.pk])
-
-    @property
-    def has_pin(self) -> bool:
-        return bool(self.pin_number_encrypted)
 
 
 class BulkJobItem(models.Model):

@@ -2,9 +2,10 @@
 
 from django_tasks import task
 
-from .services.bulk import bulk_job_run
-
 
 @task()
 def bulk_job_run_task(job_id: int) -> None:
+    # Imported here, not at the top: services.bulk enqueues this task, so the import points one way.
+    from .services.bulk import bulk_job_run
+
     bulk_job_run(job_id=job_id)

@@ -138,6 +138,24 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- AdultWork --------------------------------------------------------------
+# The default points at the local stand-in (`python -m aw_standin`), so a first run needs no credentials.
+AW_API_BASE_URL = env("AW_API_BASE_URL", default="http://127.0.0.1:8001")
+AW_OAUTH_BASE_URL = env("AW_OAUTH_BASE_URL", default="http://127.0.0.1:8001")
+AW_CLIENT_ID = env("AW_CLIENT_ID", default="")
+AW_CLIENT_SECRET = env("AW_CLIENT_SECRET", default="")
+AW_API_KEY = env("AW_API_KEY", default="")
+# The callback registered with AdultWork; by default built from the request (/connect/callback/).
+AW_OAUTH_REDIRECT_URI = env("AW_OAUTH_REDIRECT_URI", default="")
+# Fernet keys for tokens at rest: the first encrypts, all decrypt (rotation).
+AW_TOKEN_KEYS = env.list("AW_TOKEN_KEYS", default=[])
+AW_CONNECT_TIMEOUT = env.float("AW_CONNECT_TIMEOUT", default=3.05)
+AW_READ_TIMEOUT = env.float("AW_READ_TIMEOUT", default=15.0)
+# How long after giving up on an answer a missing album counts as never created (see albums/services/reconcile.py).
+AW_OUTCOME_SETTLE_SECONDS = env.int("AW_OUTCOME_SETTLE_SECONDS", default=300)
+# Requests a bulk job keeps in flight at once; AdultWork answers 429 when it is too many.
+AW_BULK_CONCURRENCY = env.int("AW_BULK_CONCURRENCY", default=4)
+
 # --- Security ---------------------------------------------------------------
 # Secure by default; a local first run (DEBUG=true) or the test suite turn HTTPS off.
 HTTPS = env.bool("HTTPS", default=not DEBUG)
@@ -161,30 +179,12 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "form-action": ["'self'", env("AW_OAUTH_BASE_URL", default="http://127.0.0.1:8001")],
+        "form-action": ["'self'", AW_OAUTH_BASE_URL],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'none'"],
         "object-src": ["'none'"],
     },
 }
-
-# --- AdultWork --------------------------------------------------------------
-# The default points at the local stand-in (`python -m aw_standin`), so a first run needs no credentials.
-AW_API_BASE_URL = env("AW_API_BASE_URL", default="http://127.0.0.1:8001")
-AW_OAUTH_BASE_URL = env("AW_OAUTH_BASE_URL", default="http://127.0.0.1:8001")
-AW_CLIENT_ID = env("AW_CLIENT_ID", default="")
-AW_CLIENT_SECRET = env("AW_CLIENT_SECRET", default="")
-AW_API_KEY = env("AW_API_KEY", default="")
-# The callback registered with AdultWork; by default built from the request (/connect/callback/).
-AW_OAUTH_REDIRECT_URI = env("AW_OAUTH_REDIRECT_URI", default="")
-# Fernet keys for tokens at rest: the first encrypts, all decrypt (rotation).
-AW_TOKEN_KEYS = env.list("AW_TOKEN_KEYS", default=[])
-AW_CONNECT_TIMEOUT = env.float("AW_CONNECT_TIMEOUT", default=3.05)
-AW_READ_TIMEOUT = env.float("AW_READ_TIMEOUT", default=15.0)
-# How long after giving up on an answer a missing album counts as never created (see albums/services/reconcile.py).
-AW_OUTCOME_SETTLE_SECONDS = env.int("AW_OUTCOME_SETTLE_SECONDS", default=300)
-# Requests a bulk job keeps in flight at once; AdultWork answers 429 when it is too many.
-AW_BULK_CONCURRENCY = env.int("AW_BULK_CONCURRENCY", default=4)
 
 # --- Background tasks (bulk album creation) ---------------------------------
 # Queued in the portal's own database and run by `manage.py db_worker`: no extra server.

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.support.standin import StandInProcess  # noqa: E402
+from harness.standin import StandInProcess  # noqa: E402
 
 MANAGER_TOKEN = "demo-manager-token"  # the stand-in's group manager, whose group has 120 members
 

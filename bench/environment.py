@@ -10,8 +10,8 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
-from tests.support.gunicorn import GunicornProcess, portal_env
-from tests.support.standin import StandIn, StandInProcess
+from harness.gunicorn import GunicornProcess, portal_env
+from harness.standin import StandInControl, StandInProcess
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/awportal_bench"
 
@@ -32,7 +32,7 @@ class BenchEnvironment:
     def __init__(self, database_url: str, cache_url: str = "") -> None:
         database_recreate(database_url)  # first, so an unreachable PostgreSQL stops the run before any process starts
         self._standin_process = StandInProcess()
-        self.standin = StandIn(self._standin_process.url)
+        self.standin = StandInControl(self._standin_process.url)
         self._static = tempfile.TemporaryDirectory(prefix="awportal-bench-static-")
         self.env = portal_env(
             DJANGO_SETTINGS_MODULE="bench.settings",

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from tests.support.standin import StandIn, StandInProcess
+from harness.standin import StandInControl, StandInProcess
 
 _skipped: list[str] = []
 
@@ -15,9 +15,9 @@ def standin_process():
 
 
 @pytest.fixture
-def standin(standin_process) -> StandIn:
+def standin(standin_process) -> StandInControl:
     """The stand-in API, reset to its demo data for this test."""
-    control = StandIn(standin_process.url)
+    control = StandInControl(standin_process.url)
     control.reset()
     return control
 

@@ -11,7 +11,7 @@ import json
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -84,7 +84,7 @@ class AlbumInput:
 
     name: str
     description: str = ""
-    pin_number: str = ""
+    pin_number: str = field(default="", repr=False)
     pin_price: Decimal | None = None
 
     def body(self) -> dict[str, Any]:

@@ -1,32 +1,38 @@
 """Creating albums: claim a history record, call AdultWork once, record what came of it.
 
 Every album goes the same way, whether for oneself, for one group member or as part of a bulk job:
-`album_target` decides who it is for (and refuses a member the user may not act for), then
+`album_target_resolve` decides who it is for (and refuses a member the user may not act for), then
 `album_attempt_begin` claims the record and gets a token, `AlbumAttempt.send` makes the request
 (no database), `album_attempt_reauthorise` gives a refused token one refresh, and
 `album_attempt_finish` records the outcome. `album_create` runs them in a row; bulk jobs run the
-sends concurrently.
+sends concurrently. Every write of the record's state goes through records.py, the one state machine.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from .. import adultwork as aw
-from ..crypto import SecretDecryptionError, secret_decrypt, secret_encrypt
+from ..crypto import SecretDecryptionError
 from ..errors import PortalError, portal_error_from
 from ..models import AlbumRecord, BulkJob, Connection, Member
 from ..selectors import connection_get, member_actable_by
 from .clients import aw_client
-from .connections import connection_access_token, connection_token_refused
-from .reconcile import album_record_check_after_unknown, album_record_found, record_connection
+from .connections import connection_access_token, connection_token_replace
+from .definitions import album_definition_input
+from .reconcile import album_record_check_after_unknown
+from .records import (
+    album_record_claim,
+    album_record_connection_get,
+    album_record_mark_created,
+    album_record_mark_failed,
+    album_record_mark_unknown,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +53,7 @@ class AlbumTarget:
         return self.member.aw_user_id if self.member else self.connection.aw_user_id
 
 
-def album_target(
+def album_target_resolve(
     *, user: AbstractBaseUser, member_user_id: int | None = None, connection: Connection | None = None
 ) -> AlbumTarget:
     """Whom `user` creates for; raises PortalError, before anything is recorded or sent, when they may not.
@@ -89,7 +95,7 @@ class AlbumAttempt:
     record: AlbumRecord
     album: aw.AlbumInput
     connection: Connection
-    access_token: str
+    access_token: str = field(repr=False)
     member_id: int | None
     reauthorised: bool = False
 
@@ -101,54 +107,9 @@ class AlbumAttempt:
             return exc
 
 
-def _record_claim(
-    *,
-    user: AbstractBaseUser,
-    target: AlbumTarget,
-    album: aw.AlbumInput,
-    submission_key: uuid.UUID,
-    bulk_job: BulkJob | None,
-    retry_of: AlbumRecord | None,
-) -> tuple[AlbumRecord, bool]:
-    """The record for this submission, and whether this call created it.
-
-    The claim commits before any request leaves, so a repeated submission (double click, reload,
-    a second tab, a bulk job run again) finds it and never sends the album twice. The insert itself is
-    the check (the unique constraint), so a first submission, the usual case, costs one statement.
-    """
-    try:
-        with transaction.atomic():
-            record = AlbumRecord.objects.create(
-                created_by=user,
-                submission_key=submission_key,
-                aw_user_id=target.aw_user_id,
-                acting_aw_user_id=target.connection.aw_user_id,
-                connection=target.connection,
-                for_member=target.member is not None,
-                member_nickname=target.member.nickname if target.member else "",
-                bulk_job=bulk_job,
-                name=album.name,
-                description=album.description,
-                pin_number_encrypted=secret_encrypt(album.pin_number) if album.pin_number else "",
-                pin_price=album.pin_price,
-                retry_of=retry_of,
-            )
-    except IntegrityError:  # this submission was claimed before
-        return AlbumRecord.objects.get(created_by=user, submission_key=submission_key), False
-    return record, True
-
-
-def album_record_fail(record: AlbumRecord, *, status: str, message: str) -> None:
-    """Close a record as failed (nothing was created) or unknown (it may have been)."""
-    record.status = status
-    record.error_message = message
-    record.completed_at = timezone.now()
-    record.save(update_fields=["status", "error_message", "completed_at", "updated_at"])
-
-
 def _record_refused(record: AlbumRecord, error: PortalError) -> PortalError:
     """Close the record as failed by something the portal found before AdultWork could do anything."""
-    album_record_fail(record, status=AlbumRecord.Status.FAILED, message=error.describe())
+    album_record_mark_failed(record=record, message=error.describe())
     error.record = record
     return error
 
@@ -166,8 +127,14 @@ def album_attempt_begin(
 
     Raises PortalError (carrying the failed record) when the connection has no usable token.
     """
-    record, claimed = _record_claim(
-        user=user, target=target, album=album, submission_key=submission_key, bulk_job=bulk_job, retry_of=retry_of
+    record, claimed = album_record_claim(
+        user=user,
+        submission_key=submission_key,
+        connection=target.connection,
+        member=target.member,
+        album=album,
+        bulk_job=bulk_job,
+        retry_of=retry_of,
     )
     if not claimed:
         return record, None
@@ -190,7 +157,7 @@ def album_attempt_reauthorise(attempt: AlbumAttempt) -> AlbumAttempt | None:
     if attempt.reauthorised:
         return None
     try:
-        token = connection_token_refused(connection=attempt.connection, token=attempt.access_token)
+        token = connection_token_replace(connection=attempt.connection, token=attempt.access_token)
     except PortalError as error:
         raise _record_refused(attempt.record, error) from None
     return None if token is None else replace(attempt, access_token=token, reauthorised=True)
@@ -204,14 +171,17 @@ def album_attempt_finish(attempt: AlbumAttempt, outcome: aw.PictureAlbum | aw.Ad
     record = attempt.record
     if isinstance(outcome, aw.AdultWorkError):
         error = portal_error_from(outcome)
-        status = AlbumRecord.Status.UNKNOWN if isinstance(outcome, aw.OutcomeUnknown) else AlbumRecord.Status.FAILED
-        album_record_fail(record, status=status, message=error.describe())
-        logger.info("Album record %s %s: %s", record.pk, status, type(outcome).__name__)
-        if status == AlbumRecord.Status.UNKNOWN and album_record_check_after_unknown(user=attempt.user, record=record):
+        unknown = isinstance(outcome, aw.OutcomeUnknown)
+        if unknown:
+            album_record_mark_unknown(record=record, message=error.describe())
+        else:
+            album_record_mark_failed(record=record, message=error.describe())
+        logger.info("Album record %s %s: %s", record.pk, record.status, type(outcome).__name__)
+        if unknown and album_record_check_after_unknown(user=attempt.user, record=record):
             return record
         error.record = record
         raise error
-    album_record_found(record=record, album=outcome)
+    album_record_mark_created(record=record, album=outcome)
     logger.info("Album record %s created AlbumID %s", record.pk, outcome.album_id)
     return record
 
@@ -225,17 +195,27 @@ def album_create(
     pin_number: str = "",
     pin_price: Decimal | None = None,
     submission_key: uuid.UUID,
-    retry_of: AlbumRecord | None = None,
 ) -> AlbumRecord:
     """Create an album on the user's own AdultWork account, or, with `member_user_id`, for a group member
-    through the manager connection the user may act through. `retry_of` is the attempt, proven absent,
-    that this one sends again.
+    through the manager connection the user may act through.
 
     Returns the record (the earlier one when this submission was already made), or raises
     PortalError, carrying the record of a failed attempt when there was one.
     """
-    target = album_target(user=user, member_user_id=member_user_id)
     album = aw.AlbumInput(name=name, description=description, pin_number=pin_number, pin_price=pin_price)
+    return _album_send(user=user, member_user_id=member_user_id, album=album, submission_key=submission_key)
+
+
+def _album_send(
+    *,
+    user: AbstractBaseUser,
+    member_user_id: int | None,
+    album: aw.AlbumInput,
+    submission_key: uuid.UUID,
+    retry_of: AlbumRecord | None = None,
+) -> AlbumRecord:
+    """album_create's steps in a row; `retry_of` is the attempt, proven absent, that this one sends again."""
+    target = album_target_resolve(user=user, member_user_id=member_user_id)
     record, attempt = album_attempt_begin(
         user=user, target=target, album=album, submission_key=submission_key, retry_of=retry_of
     )
@@ -257,17 +237,14 @@ def album_record_send_again(*, user: AbstractBaseUser, record: AlbumRecord) -> A
             return record.next_attempt
         raise PortalError("Only an attempt that AdultWork is known never to have received can be sent again.")
     try:
-        pin_number = secret_decrypt(record.pin_number_encrypted) if record.has_pin else ""
+        album = album_definition_input(definition=record)
     except SecretDecryptionError:
         raise PortalError("This attempt's PIN can no longer be read by the portal; create the album anew.") from None
-    record_connection(user=user, record=record, to="send it again")
-    return album_create(
+    album_record_connection_get(user=user, record=record, to="send it again")
+    return _album_send(
         user=user,
         member_user_id=record.aw_user_id if record.for_member else None,
-        name=record.name,
-        description=record.description,
-        pin_number=pin_number,
-        pin_price=record.pin_price,
+        album=album,
         submission_key=uuid.uuid5(SEND_AGAIN_NAMESPACE, str(record.submission_key)),
         retry_of=record,
     )

@@ -23,18 +23,19 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .. import adultwork as aw
-from ..crypto import secret_decrypt, secret_encrypt
 from ..errors import PortalError
 from ..models import AlbumRecord, BulkJob, BulkJobItem, Connection
 from ..selectors import members_actable
+from ..tasks import bulk_job_run_task
 from .albums import (
     AlbumAttempt,
     album_attempt_begin,
     album_attempt_finish,
     album_attempt_reauthorise,
-    album_record_fail,
-    album_target,
+    album_target_resolve,
 )
+from .definitions import album_definition_fields, album_definition_input
+from .records import album_record_mark_failed, album_record_mark_unknown
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ def bulk_job_create(
         )
     if not members:
         raise PortalError("Choose at least one member. Nothing was queued.")
+    album = aw.AlbumInput(name=name, description=description, pin_number=pin_number, pin_price=pin_price)
     try:
         with transaction.atomic():
             job = BulkJob.objects.create(
@@ -86,11 +88,8 @@ def bulk_job_create(
                 connection=connection,
                 acting_aw_user_id=connection.aw_user_id,
                 submission_key=submission_key,
-                name=name,
-                description=description,
-                pin_number_encrypted=secret_encrypt(pin_number) if pin_number else "",
-                pin_price=pin_price,
                 member_count=len(members),
+                **album_definition_fields(album=album),
             )
             BulkJobItem.objects.bulk_create(
                 BulkJobItem(job=job, aw_user_id=member.aw_user_id, nickname=member.nickname) for member in members
@@ -125,8 +124,6 @@ def bulk_job_retry(*, job: BulkJob) -> int:
 
 
 def _enqueue_on_commit(job: BulkJob) -> None:
-    from ..tasks import bulk_job_run_task  # the task calls back into this module
-
     transaction.on_commit(partial(bulk_job_run_task.enqueue, job_id=job.pk))
 
 
@@ -169,20 +166,11 @@ def _send_patiently(attempt: AlbumAttempt, pause: _Pause) -> aw.PictureAlbum | a
     return outcome
 
 
-def _job_album(job: BulkJob) -> aw.AlbumInput:
-    return aw.AlbumInput(
-        name=job.name,
-        description=job.description,
-        pin_number=secret_decrypt(job.pin_number_encrypted) if job.pin_number_encrypted else "",
-        pin_price=job.pin_price,
-    )
-
-
-def _begin(job: BulkJob, item: BulkJobItem, album: aw.AlbumInput) -> AlbumAttempt | None:
+def _item_attempt_begin(job: BulkJob, item: BulkJobItem, album: aw.AlbumInput) -> AlbumAttempt | None:
     """Claim the member's record (checking, again, that the job's user may still act for them); the
     attempt to send, or None when there is nothing to send."""
     try:
-        target = album_target(user=job.created_by, member_user_id=item.aw_user_id, connection=job.connection)
+        target = album_target_resolve(user=job.created_by, member_user_id=item.aw_user_id, connection=job.connection)
     except PortalError as error:
         item.error_message = error.message
         item.save(update_fields=["error_message"])
@@ -197,11 +185,11 @@ def _begin(job: BulkJob, item: BulkJobItem, album: aw.AlbumInput) -> AlbumAttemp
     item.save(update_fields=["record"])
     if attempt is None and record.status == AlbumRecord.Status.PENDING:
         # Claimed by an earlier run of this job that stopped: it may have been sent.
-        album_record_fail(record, status=AlbumRecord.Status.UNKNOWN, message=INTERRUPTED)
+        album_record_mark_unknown(record=record, message=INTERRUPTED)
     return attempt
 
 
-def _finish(attempt: AlbumAttempt, future: Future) -> None:
+def _attempt_outcome_record(attempt: AlbumAttempt, future: Future) -> None:
     """Record a finished send (a send that crashed is recorded as unknown: it may have gone out)."""
     try:
         album_attempt_finish(attempt, future.result())
@@ -209,7 +197,8 @@ def _finish(attempt: AlbumAttempt, future: Future) -> None:
         pass  # recorded on the attempt's record, which the progress page shows
     except Exception:
         logger.exception("Bulk job send for album record %s crashed", attempt.record.pk)
-        album_record_fail(attempt.record, status=AlbumRecord.Status.UNKNOWN, message=INTERRUPTED)
+        if attempt.record.status == AlbumRecord.Status.PENDING:  # else its outcome was recorded before the crash
+            album_record_mark_unknown(record=attempt.record, message=INTERRUPTED)
 
 
 def _refused(future: Future) -> bool:
@@ -243,7 +232,7 @@ class _Sending:
                     if again is not None:
                         self.submit(again)
                         continue
-                _finish(attempt, future)
+                _attempt_outcome_record(attempt, future)
 
     def close(self) -> None:
         """Stop: attempts still queued are never sent (failed, safe to retry); running ones finish and
@@ -251,9 +240,9 @@ class _Sending:
         self.pool.shutdown(wait=True, cancel_futures=True)
         for future, attempt in self.unrecorded.items():
             if future.cancelled():
-                album_record_fail(attempt.record, status=AlbumRecord.Status.FAILED, message=NOT_SENT)
+                album_record_mark_failed(record=attempt.record, message=NOT_SENT)
             else:
-                _finish(attempt, future)
+                _attempt_outcome_record(attempt, future)
         self.unrecorded.clear()
 
 
@@ -271,12 +260,12 @@ def bulk_job_run(*, job_id: int) -> None:
         if job.connection is None:
             job.items.filter(record__isnull=True).update(error_message="The manager's connection was removed.")
             return
-        album = _job_album(job)
+        album = album_definition_input(definition=job)
         for item in job.items.filter(record__isnull=True).order_by("pk"):
             # A few attempts are claimed ahead and wait in the pool's queue, so that recording
             # outcomes never leaves a thread idle.
             sending.record(keep=2 * concurrency - 1)
-            attempt = _begin(job, item, album)
+            attempt = _item_attempt_begin(job, item, album)
             if attempt is not None:
                 sending.submit(attempt)
         sending.record()

@@ -133,6 +133,14 @@ def _needs_reconnect() -> PortalError:
     return PortalError(RECONNECT_MESSAGE, code=PortalError.RECONNECT)
 
 
+def _fresh_enough(locked: Connection, *, rejected_token: str | None) -> bool:
+    """Whether the locked row needs no refresh: asked ahead of expiry, its token is not expiring yet;
+    asked after a 401, it already holds another token than the refused one (someone refreshed meanwhile)."""
+    if rejected_token is None:
+        return not _expiring(locked)
+    return _decrypted(locked, locked.access_token_encrypted) != rejected_token
+
+
 def connection_refresh(*, connection: Connection, rejected_token: str | None = None) -> Connection:
     """Refresh the connection's tokens, exactly once however many requests ask at the same moment.
 
@@ -146,7 +154,7 @@ def connection_refresh(*, connection: Connection, rejected_token: str | None = N
         locked = Connection.objects.select_for_update().get(pk=connection.pk)
         if locked.status == Connection.Status.NEEDS_RECONNECT or not locked.refresh_token_encrypted:
             failure = _needs_reconnect()
-        elif rejected_token is None and not _expiring(locked) or rejected_token is not None and _decrypted(locked, locked.access_token_encrypted) != rejected_token:
+        elif _fresh_enough(locked, rejected_token=rejected_token):
             return locked
         else:
             try:
@@ -169,6 +177,8 @@ def connection_refresh(*, connection: Connection, rejected_token: str | None = N
                 locked.access_token_expires_at = _expiry(tokens)
                 locked.save()
                 logger.info("Connection %s refreshed its access token", locked.pk)
+    # Raised only now, after the atomic block has committed: raising inside it would roll back the
+    # NEEDS_RECONNECT mark above, and the next request would try the dead refresh token again.
     if failure is not None:
         raise failure
     return locked
@@ -183,7 +193,7 @@ def connection_access_token(*, connection: Connection) -> str:
     return _decrypted(connection, connection.access_token_encrypted)
 
 
-def connection_token_refused(*, connection: Connection, token: str) -> str | None:
+def connection_token_replace(*, connection: Connection, token: str) -> str | None:
     """AdultWork answered 401 to `token`, so it did nothing with the request: the token to send it once
     more with (refreshed once, however many callers ask at the same moment), or None when the
     connection cannot be refreshed (a pasted token), which is then marked for reconnecting."""
@@ -207,7 +217,7 @@ def connection_call_api(*, connection: Connection, call: Callable[[aw.AdultWorkC
     try:
         return call(aw_client(access_token=token))
     except aw.NotAuthorised:
-        token = connection_token_refused(connection=connection, token=token)
+        token = connection_token_replace(connection=connection, token=token)
         if token is None:
             raise
     return call(aw_client(access_token=token))

@@ -37,9 +37,14 @@ from django.utils.formats import date_format
 
 from .. import adultwork as aw
 from ..errors import PortalError, check_error_from
-from ..models import AlbumRecord, Connection
-from ..selectors import agency_connection_get, connection_get
+from ..models import AlbumRecord
 from .connections import connection_call_api
+from .records import (
+    album_record_connection_get,
+    album_record_mark_absent,
+    album_record_mark_checked,
+    album_record_mark_created,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -48,20 +53,6 @@ logger = logging.getLogger(__name__)
 class CheckOutcome:
     record: AlbumRecord
     message: str
-
-
-def album_record_found(*, record: AlbumRecord, album: aw.PictureAlbum) -> None:
-    """Record that this attempt created `album` (from CreateAlbum's answer, or found by a check)."""
-    record.status = AlbumRecord.Status.CREATED
-    record.album_id = album.album_id
-    record.album_name = album.album_name
-    record.album_description = album.album_description or ""
-    record.album_size = album.album_size
-    record.sequence = album.sequence
-    record.thumb_url = album.thumb_url or ""
-    record.picture_ids = album.picture_ids or ""
-    record.completed_at = record.completed_at or timezone.now()
-    record.save()
 
 
 def _is_the_album_sent(album: aw.PictureAlbum, record: AlbumRecord) -> bool:
@@ -93,20 +84,19 @@ def _settle(
         .values_list("album_id", flat=True)
     )
     matches = [album for album in albums if album.album_id not in held and _is_the_album_sent(album, record)]
-    record.checked_at = checked_at
     if matches and _same_album_in_flight(record):
-        record.save(update_fields=["checked_at", "updated_at"])
+        album_record_mark_checked(record=record, checked_at=checked_at)
         return CheckOutcome(
             record,
             "Another attempt with the same name and description is still waiting for AdultWork's answer, "
             "and the album found may be its own. Check again in a minute.",
         )
     if len(matches) == 1:
-        album_record_found(record=record, album=matches[0])
+        album_record_mark_created(record=record, album=matches[0], checked_at=checked_at)
         logger.info("Album record %s settled by a check: created AlbumID %s", record.pk, record.album_id)
         return CheckOutcome(record, f"AdultWork has this album: AlbumID {record.album_id}. It was created.")
     if matches:
-        record.save(update_fields=["checked_at", "updated_at"])
+        album_record_mark_checked(record=record, checked_at=checked_at)
         ids = ", ".join(str(album.album_id) for album in matches)
         return CheckOutcome(
             record,
@@ -115,34 +105,15 @@ def _settle(
             "AdultWork.",
         )
     if not may_prove_absence:
-        record.save(update_fields=["checked_at", "updated_at"])
+        album_record_mark_checked(record=record, checked_at=checked_at)
         return CheckOutcome(
             record,
             "AdultWork does not list this album yet. A request that timed out can still arrive, so check "
             f"again from {_local(record.absence_provable_from)} to be sure before sending it again.",
         )
-    record.status = AlbumRecord.Status.FAILED
-    record.confirmed_absent_at = checked_at
-    record.completed_at = record.completed_at or checked_at
-    record.save()
+    album_record_mark_absent(record=record, checked_at=checked_at)
     logger.info("Album record %s settled by a check: confirmed absent", record.pk)
     return CheckOutcome(record, "AdultWork has no such album: nothing was created. You can send it again.")
-
-
-def record_connection(*, user: AbstractBaseUser, record: AlbumRecord, to: str) -> Connection:
-    """The connection to act through for `record`: for a member's record, the agency connection that
-    made it (while the user may still use it); otherwise the user's own, provided it is to the account
-    that made `record`."""
-    if record.for_member and record.connection_id is not None:
-        connection = agency_connection_get(user=user, pk=record.connection_id)
-    else:
-        connection = connection_get(user=user)
-    if connection is None or connection.aw_user_id != record.acting_aw_user_id:
-        raise PortalError(
-            f"This attempt was made as AdultWork account {record.acting_aw_user_id}. Connect that account "
-            f"to {to}."
-        )
-    return connection
 
 
 def album_record_check(*, user: AbstractBaseUser, record: AlbumRecord, by_user: bool = True) -> CheckOutcome:
@@ -153,7 +124,7 @@ def album_record_check(*, user: AbstractBaseUser, record: AlbumRecord, by_user: 
     """
     if not record.can_check:
         return CheckOutcome(record, "This attempt's outcome is already known.")
-    connection = record_connection(user=user, record=record, to="check it")
+    connection = album_record_connection_get(user=user, record=record, to="check it")
     for_member = record.aw_user_id != record.acting_aw_user_id
     # The list shows AdultWork as it was at some moment after this one, so this is the time that counts.
     checked_at = timezone.now()

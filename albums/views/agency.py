@@ -78,7 +78,7 @@ def _roster_url(connection: Connection) -> str:
     return f"{reverse('member_list')}?agency={connection.pk}"
 
 
-def _report(request: HttpRequest, action: Callable[[], str]) -> None:
+def _service_run_and_report(request: HttpRequest, action: Callable[[], str]) -> None:
     """Run a service call; show what it did, or why it was refused."""
     try:
         messages.success(request, action())
@@ -86,7 +86,7 @@ def _report(request: HttpRequest, action: Callable[[], str]) -> None:
         messages.error(request, error.message)
 
 
-def _refreshed(connection: Connection) -> str:
+def _roster_refresh(connection: Connection) -> str:
     refresh = member_roster_refresh(connection=connection)
     return (
         f"Member list refreshed from AdultWork: {refresh.members} members, {refresh.added} new, "
@@ -98,7 +98,7 @@ def _refreshed(connection: Connection) -> str:
 @require_POST
 def member_roster_refresh_view(request: HttpRequest, connection_pk: int) -> HttpResponse:
     connection = _agency_or_404(request, connection_pk)
-    _report(request, lambda: _refreshed(connection))
+    _service_run_and_report(request, lambda: _roster_refresh(connection))
     return redirect(_roster_url(connection))
 
 
@@ -121,7 +121,7 @@ def member_add_view(request: HttpRequest, connection_pk: int) -> HttpResponse:
     return render(request, "albums/member_add.html", {"agency": connection, "add_form": form})
 
 
-def _removed(member: Member) -> str:
+def _member_remove(member: Member) -> str:
     member_remove(member=member)
     return f"Removed {member} from the member list."
 
@@ -132,7 +132,7 @@ def member_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     member = member_get(user=request.user, pk=pk)
     if member is None:
         raise Http404("No such member in an agency available to you.")
-    _report(request, lambda: _removed(member))
+    _service_run_and_report(request, lambda: _member_remove(member))
     return redirect(_roster_url(member.connection))
 
 
@@ -216,5 +216,5 @@ def bulk_job_progress_json(request: HttpRequest, pk: int) -> JsonResponse:
 @require_POST
 def bulk_job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = _bulk_job_or_404(request, pk)
-    _report(request, lambda: f"Sending again to {bulk_job_retry(job=job)} failed member(s).")
+    _service_run_and_report(request, lambda: f"Sending again to {bulk_job_retry(job=job)} failed member(s).")
     return redirect(job)

@@ -1,21 +1,28 @@
 """Tokens and PINs stay secret: encrypted at rest, never in a dump, the admin, a page or a log."""
 
+import dataclasses
+import importlib
 import io
 import logging
+import re
 import subprocess
 import uuid
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connection as db_connection
 from django.urls import reverse
 
+import albums
+from albums import adultwork as aw
+from albums.adultwork.oauth import TokenSet
 from albums.crypto import secret_decrypt
 from albums.errors import PortalError
 from albums.models import AlbumRecord, Connection
-from albums.services.albums import album_create
-from tests.factories import UserFactory, oauth_connection
+from albums.services.albums import AlbumAttempt, album_create
+from tests.factories import AlbumRecordFactory, ConnectionFactory, UserFactory, oauth_connection
 
 PIN = "Zq7w"
 
@@ -96,3 +103,50 @@ def test_logs_hold_no_token_or_pin_across_connect_refresh_failure_and_create(sta
 
     assert "refreshed its access token" in caplog.text  # the logs did run through the refresh
     assert_hidden(secrets + ["awportal-demo-secret"], caplog.text)
+
+
+SECRET_FIELD = re.compile(r"token|pin_number|secret|code", re.IGNORECASE)
+
+
+def _secret_holding_dataclasses() -> list[type]:
+    """Every dataclass in the portal's package with a field named for a token, PIN or secret."""
+    package = Path(albums.__file__).parent
+    modules = [
+        importlib.import_module(".".join(path.relative_to(package.parent).with_suffix("").parts))
+        for path in sorted(package.rglob("*.py"))
+    ]
+    return [
+        value
+        for module in modules
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and dataclasses.is_dataclass(value)
+        and value.__module__ == module.__name__
+        and any(SECRET_FIELD.search(f.name) for f in dataclasses.fields(value))
+    ]
+
+
+def test_every_dataclass_holding_a_secret_keeps_it_out_of_repr():
+    holders = _secret_holding_dataclasses()
+    assert {cls.__name__ for cls in holders} >= {"TokenSet", "AlbumInput", "AlbumAttempt"}
+    for cls in holders:
+        shown = [f.name for f in dataclasses.fields(cls) if SECRET_FIELD.search(f.name) and f.repr]
+        assert shown == [], f"{cls.__qualname__} shows {shown} in its repr"
+
+
+@pytest.mark.django_db
+def test_the_repr_of_each_object_holding_a_secret_contains_no_secret():
+    connection = ConnectionFactory()
+    album = aw.AlbumInput(name="Paid", pin_number=PIN, pin_price=Decimal("3"))
+    attempt = AlbumAttempt(
+        user=connection.user,
+        record=AlbumRecordFactory(created_by=connection.user),
+        album=album,
+        connection=connection,
+        access_token="access-secret-1",
+        member_id=None,
+    )
+    tokens = TokenSet(access_token="access-secret-1", refresh_token="refresh-secret-2", expires_in=60)
+    for shown in map(repr, (album, attempt, tokens)):
+        assert PIN not in shown and "access-secret-1" not in shown and "refresh-secret-2" not in shown
+    assert "Paid" in repr(album)  # the repr still says what the object is

@@ -7,7 +7,7 @@ import sys
 import pytest
 import requests
 
-from tests.support.gunicorn import ROOT, GunicornProcess, portal_env
+from harness.gunicorn import ROOT, GunicornProcess, portal_env
 
 
 def settings_value(expression: str, **env: str) -> subprocess.CompletedProcess:

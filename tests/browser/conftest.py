@@ -18,8 +18,8 @@ from django.conf import settings as django_settings
 from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, expect, sync_playwright
 
+from harness.standin import ROOT, StandInControl
 from tests.support.browser import DESKTOP, FAILING_IMPACTS, PHONE, AxeReport, HtmlChecker, chromium_launch
-from tests.support.standin import ROOT, StandIn
 
 # Where screenshots go: var/ (ignored by git) unless `make screenshots` points this at docs/screenshots.
 SCREENSHOTS_DIR = Path(os.environ.get("SCREENSHOTS_DIR") or ROOT / "var" / "screenshots")
@@ -58,7 +58,7 @@ def html_checker():
 class Portal:
     """The live portal as a browser sees it."""
 
-    def __init__(self, *, url: str, standin: StandIn, browser: Browser, html_checker: HtmlChecker) -> None:
+    def __init__(self, *, url: str, standin: StandInControl, browser: Browser, html_checker: HtmlChecker) -> None:
         self.url = url
         self.standin = standin
         self._browser = browser

@@ -310,7 +310,7 @@ def test_a_job_that_stops_early_records_what_was_sent_and_sends_nothing_more(
     settings.AW_BULK_CONCURRENCY = 2
     standin.config(latency=0.4)  # the margin the test leaves the stopping worker
     standin.fault("slow", match=GROUP_CREATE, times=1, delay=0.3)  # well inside the 1 s read timeout
-    real_begin = bulk._begin
+    real_begin = bulk._item_attempt_begin
     begun = []
 
     def begin_then_stop(job, item, album):
@@ -319,7 +319,7 @@ def test_a_job_that_stops_early_records_what_was_sent_and_sends_nothing_more(
         begun.append(item.aw_user_id)
         return real_begin(job, item, album)
 
-    monkeypatch.setattr(bulk, "_begin", begin_then_stop)
+    monkeypatch.setattr(bulk, "_item_attempt_begin", begin_then_stop)
     with django_capture_on_commit_callbacks():  # queued, not run: the test runs it below
         job = bulk_job_create(
             user=manager, connection=agency, member_user_ids=list(range(300001, 300007)), name="x", submission_key=uuid.uuid4()

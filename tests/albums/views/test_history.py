@@ -1,4 +1,5 @@
-"""The history pages: filters in the query string, seek pagination, CSV export, fixed query counts."""
+"""The history pages (albums/views/history.py): filters in the query string, seek pagination, CSV export,
+fixed query counts, and the record page (check again, send again, the PIN shown once)."""
 
 import csv
 import io
@@ -7,11 +8,14 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from albums.models import AlbumRecord
 from albums.selectors import HISTORY_PAGE_SIZE
+from tests.albums.views.test_create import CREATE, post_album
 from tests.factories import AlbumRecordFactory, UserFactory
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -297,3 +301,115 @@ def test_an_agency_history_page_runs_the_same_queries_at_any_size(client, agency
         response = client.get(LIST, {"status": "created"})
 
     assert len(names_on(response)) == min(2 * size, HISTORY_PAGE_SIZE)
+
+
+def unknown_record(client, standin) -> AlbumRecord:
+    standin.fault("error", status=500, match=CREATE, times=1)
+    post_album(client)
+    return AlbumRecord.objects.get(status=AlbumRecord.Status.UNKNOWN)
+
+
+def test_the_record_of_an_unknown_attempt_offers_check_again_but_not_send_again(signed_in, standin):
+    record = unknown_record(signed_in, standin)
+
+    page = signed_in.get(record.get_absolute_url()).content.decode()
+
+    assert "Check again" in page and reverse("album_check", args=[record.pk]) in page
+    assert "Send again" not in page
+
+
+def test_check_again_finds_an_album_that_arrived_later(signed_in, standin):
+    standin.fault("late", match=CREATE, delay=1.5, times=1)
+    post_album(signed_in)
+    record = AlbumRecord.objects.get(status=AlbumRecord.Status.UNKNOWN)
+    assert "did not list this album" in signed_in.get(record.get_absolute_url()).content.decode()
+    assert wait_for(lambda: any(album["AlbumName"] == "Look" for album in standin.albums(100001)))
+
+    response = signed_in.post(reverse("album_check", args=[record.pk]), follow=True)
+
+    assert "It was created" in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == AlbumRecord.Status.CREATED and len(standin.requests(CREATE)) == 1
+
+
+def test_check_again_confirms_absence_after_the_settle_time_then_send_again_creates_a_linked_attempt(signed_in, standin, settings):
+    record = unknown_record(signed_in, standin)
+    settings.AW_OUTCOME_SETTLE_SECONDS = 0
+
+    checked = signed_in.post(reverse("album_check", args=[record.pk]), follow=True).content.decode()
+
+    assert "nothing was created" in checked and "Send again" in checked
+    response = signed_in.post(reverse("album_send_again", args=[record.pk]))
+    again = AlbumRecord.objects.get(retry_of=record)
+    assert response.status_code == 302 and response["Location"] == again.get_absolute_url()
+    assert again.status == AlbumRecord.Status.CREATED and len(standin.requests(CREATE)) == 2
+    assert "sends again" in signed_in.get(again.get_absolute_url()).content.decode()
+    assert "see that attempt" in signed_in.get(record.get_absolute_url()).content.decode()
+
+
+def test_send_again_of_an_attempt_not_proven_absent_sends_nothing(signed_in, standin):
+    record = unknown_record(signed_in, standin)
+
+    response = signed_in.post(reverse("album_send_again", args=[record.pk]), follow=True)
+
+    assert "known never to have received" in response.content.decode()
+    assert len(standin.requests(CREATE)) == 1
+
+
+def test_users_see_only_their_own_records(signed_in):
+    mine = AlbumRecordFactory(created_by=signed_in.user, name="Mine")
+    theirs = AlbumRecordFactory(name="Theirs")
+
+    listing = signed_in.get(reverse("album_list")).content.decode()
+
+    assert "Mine" in listing and "Theirs" not in listing
+    assert signed_in.get(mine.get_absolute_url()).status_code == 200
+    assert signed_in.get(theirs.get_absolute_url()).status_code == 404
+
+
+def test_names_render_escaped(signed_in):
+    record = AlbumRecordFactory(created_by=signed_in.user, name="<script>x</script>", description="<b>d</b>")
+    for url in (reverse("album_list"), record.get_absolute_url(), reverse("dashboard")):
+        page = signed_in.get(url).content.decode()
+        assert "<script>x</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_the_pin_is_shown_once_after_creating_and_then_only_on_request(signed_in, standin):
+    created = post_album(signed_in, pin_number="q9Z4", pin_price="2")
+    record = AlbumRecord.objects.get()
+
+    first = signed_in.get(created["Location"])
+    again = signed_in.get(created["Location"])
+    shown = signed_in.post(reverse("album_pin_reveal", args=[record.pk]))
+
+    assert '<code class="pin" id="album-pin">q9Z4</code>' in first.content.decode()
+    assert "q9Z4" not in again.content.decode() and "Show PIN" in again.content.decode()
+    assert shown.status_code == 200 and '<code class="pin" id="album-pin">q9Z4</code>' in shown.content.decode()
+    for response in (first, again, shown):
+        assert "no-store" in response["Cache-Control"]
+
+
+def test_the_session_holds_no_pin_only_which_record_to_show_once(signed_in, standin):
+    post_album(signed_in, pin_number="q9Z4", pin_price="2")
+    session = signed_in.session
+    assert "q9Z4" not in repr(dict(session.items()))
+    assert session["aw_pin_once"] == AlbumRecord.objects.get().pk
+
+
+def test_an_album_without_a_pin_offers_no_pin_to_show(signed_in, standin):
+    created = post_album(signed_in)
+    page = signed_in.get(created["Location"]).content.decode()
+    record = AlbumRecord.objects.get()
+    assert 'id="album-pin"' not in page and "Show PIN" not in page
+    assert signed_in.post(reverse("album_pin_reveal", args=[record.pk])).status_code == 404
+
+
+def test_only_the_owner_can_show_a_pin_and_only_by_posting(signed_in, standin):
+    post_album(signed_in, pin_number="q9Z4", pin_price="2")
+    record = AlbumRecord.objects.get()
+    reveal = reverse("album_pin_reveal", args=[record.pk])
+    someone_else = Client()
+    someone_else.force_login(UserFactory())
+
+    assert someone_else.post(reveal).status_code == 404
+    assert signed_in.get(reveal).status_code == 405

@@ -11,7 +11,7 @@ from typing import Any
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 class StandInProcess:
@@ -45,7 +45,7 @@ class StandInProcess:
         self._log.close()
 
 
-class StandIn:
+class StandInControl:
     """The stand-in's control API (`/_standin/...`)."""
 
     def __init__(self, url: str) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import requests
 from cryptography.fernet import Fernet
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:

@@ -1,4 +1,5 @@
-"""Connecting through the stand-in's Unified Login, over real HTTP, with Django's test client."""
+"""The connection pages (albums/views/connections.py): Unified Login through the stand-in over real HTTP,
+a pasted access token, disconnecting; with Django's test client."""
 
 from urllib.parse import parse_qs, urlsplit
 
@@ -159,3 +160,26 @@ def test_an_expired_connection_keeps_the_form_across_reconnecting(member, standi
     assert 'value="Kept"' in again and "Still here" in again and 'value="2"' in again
     assert "ab12" not in again and "type it again" in again  # a PIN never goes back into a page
     assert Connection.objects.get().status == Connection.Status.ACTIVE
+
+
+def test_connecting_with_an_access_token(client, user, standin):
+    client.force_login(user)
+
+    response = client.post(reverse("connect"), {"access_token": "demo-member-token"}, follow=True)
+
+    assert "Connected AdultWork account 100001" in response.content.decode()
+    assert Connection.objects.get(user=user).aw_user_id == 100001
+    assert "demo-member-token" not in response.content.decode()
+
+
+def test_a_refused_access_token_is_explained(client, user, standin):
+    client.force_login(user)
+    response = client.post(reverse("connect"), {"access_token": "wrong"})
+    assert "did not accept this access token" in response.content.decode()
+    assert not Connection.objects.exists()
+
+
+def test_disconnecting(signed_in):
+    response = signed_in.post(reverse("disconnect"), follow=True)
+    assert "Disconnected" in response.content.decode()
+    assert not Connection.objects.exists()

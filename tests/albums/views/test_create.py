@@ -1,4 +1,4 @@
-"""The pages through Django's test client, against the stand-in over real HTTP."""
+"""The create pages (albums/views/create.py) through Django's test client, against the stand-in over real HTTP."""
 
 import re
 from dataclasses import dataclass
@@ -8,11 +8,10 @@ from django.test import Client
 from django.urls import reverse
 
 from albums.forms import AlbumForm, pin_guessable_reason
-from albums.models import AlbumRecord, Connection
+from albums.models import AlbumRecord
 from tests.albums.test_forms import REFUSED
-from tests.factories import AlbumRecordFactory, ConnectionFactory, UserFactory
+from tests.factories import ConnectionFactory
 from tests.support.net import closed_port_url
-from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -27,24 +26,6 @@ def submission_key(response) -> str:
 def post_album(client, **fields):
     key = fields.pop("submission_key", None) or submission_key(client.get(NEW))
     return client.post(NEW, {"submission_key": key, "name": "Look", **fields})
-
-
-@pytest.mark.parametrize("name", ["dashboard", "connect", "album_list", "album_create"])
-def test_pages_need_signing_in(client, name):
-    response = client.get(reverse(name))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-
-
-def test_sign_in_page_signs_in(client):
-    UserFactory(username="ann")
-    response = client.post(reverse("login"), {"username": "ann", "password": "portal-password-1"})
-    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
-    assert "Signed in as ann." in client.get(response["Location"]).content.decode()
-
-
-def test_signing_out_says_so(signed_in):
-    response = signed_in.post(reverse("logout"), follow=True)
-    assert "Signed out." in response.content.decode()
 
 
 def test_creating_an_album_lands_on_the_record_showing_its_album_id(signed_in, standin):
@@ -197,118 +178,6 @@ def test_going_back_and_sending_a_form_that_worked_again_sends_nothing(signed_in
     assert len(standin.requests(CREATE)) == 1 and AlbumRecord.objects.get().name == "Look"
 
 
-def unknown_record(client, standin) -> AlbumRecord:
-    standin.fault("error", status=500, match=CREATE, times=1)
-    post_album(client)
-    return AlbumRecord.objects.get(status=AlbumRecord.Status.UNKNOWN)
-
-
-def test_the_record_of_an_unknown_attempt_offers_check_again_but_not_send_again(signed_in, standin):
-    record = unknown_record(signed_in, standin)
-
-    page = signed_in.get(record.get_absolute_url()).content.decode()
-
-    assert "Check again" in page and reverse("album_check", args=[record.pk]) in page
-    assert "Send again" not in page
-
-
-def test_check_again_finds_an_album_that_arrived_later(signed_in, standin):
-    standin.fault("late", match=CREATE, delay=1.5, times=1)
-    post_album(signed_in)
-    record = AlbumRecord.objects.get(status=AlbumRecord.Status.UNKNOWN)
-    assert "did not list this album" in signed_in.get(record.get_absolute_url()).content.decode()
-    assert wait_for(lambda: any(album["AlbumName"] == "Look" for album in standin.albums(100001)))
-
-    response = signed_in.post(reverse("album_check", args=[record.pk]), follow=True)
-
-    assert "It was created" in response.content.decode()
-    record.refresh_from_db()
-    assert record.status == AlbumRecord.Status.CREATED and len(standin.requests(CREATE)) == 1
-
-
-def test_check_again_confirms_absence_after_the_settle_time_then_send_again_creates_a_linked_attempt(signed_in, standin, settings):
-    record = unknown_record(signed_in, standin)
-    settings.AW_OUTCOME_SETTLE_SECONDS = 0
-
-    checked = signed_in.post(reverse("album_check", args=[record.pk]), follow=True).content.decode()
-
-    assert "nothing was created" in checked and "Send again" in checked
-    response = signed_in.post(reverse("album_send_again", args=[record.pk]))
-    again = AlbumRecord.objects.get(retry_of=record)
-    assert response.status_code == 302 and response["Location"] == again.get_absolute_url()
-    assert again.status == AlbumRecord.Status.CREATED and len(standin.requests(CREATE)) == 2
-    assert "sends again" in signed_in.get(again.get_absolute_url()).content.decode()
-    assert "see that attempt" in signed_in.get(record.get_absolute_url()).content.decode()
-
-
-def test_send_again_of_an_attempt_not_proven_absent_sends_nothing(signed_in, standin):
-    record = unknown_record(signed_in, standin)
-
-    response = signed_in.post(reverse("album_send_again", args=[record.pk]), follow=True)
-
-    assert "known never to have received" in response.content.decode()
-    assert len(standin.requests(CREATE)) == 1
-
-
-def test_users_see_only_their_own_records(signed_in):
-    mine = AlbumRecordFactory(created_by=signed_in.user, name="Mine")
-    theirs = AlbumRecordFactory(name="Theirs")
-
-    listing = signed_in.get(reverse("album_list")).content.decode()
-
-    assert "Mine" in listing and "Theirs" not in listing
-    assert signed_in.get(mine.get_absolute_url()).status_code == 200
-    assert signed_in.get(theirs.get_absolute_url()).status_code == 404
-
-
-def test_names_render_escaped(signed_in):
-    record = AlbumRecordFactory(created_by=signed_in.user, name="<script>x</script>", description="<b>d</b>")
-    for url in (reverse("album_list"), record.get_absolute_url(), reverse("dashboard")):
-        page = signed_in.get(url).content.decode()
-        assert "<script>x</script>" not in page and "&lt;script&gt;" in page
-
-
-def test_the_pin_is_shown_once_after_creating_and_then_only_on_request(signed_in, standin):
-    created = post_album(signed_in, pin_number="q9Z4", pin_price="2")
-    record = AlbumRecord.objects.get()
-
-    first = signed_in.get(created["Location"])
-    again = signed_in.get(created["Location"])
-    shown = signed_in.post(reverse("album_pin_reveal", args=[record.pk]))
-
-    assert '<code class="pin" id="album-pin">q9Z4</code>' in first.content.decode()
-    assert "q9Z4" not in again.content.decode() and "Show PIN" in again.content.decode()
-    assert shown.status_code == 200 and '<code class="pin" id="album-pin">q9Z4</code>' in shown.content.decode()
-    for response in (first, again, shown):
-        assert "no-store" in response["Cache-Control"]
-
-
-def test_the_session_holds_no_pin_only_which_record_to_show_once(signed_in, standin):
-    post_album(signed_in, pin_number="q9Z4", pin_price="2")
-    session = signed_in.session
-    assert "q9Z4" not in repr(dict(session.items()))
-    assert session["aw_pin_once"] == AlbumRecord.objects.get().pk
-
-
-def test_an_album_without_a_pin_offers_no_pin_to_show(signed_in, standin):
-    created = post_album(signed_in)
-    page = signed_in.get(created["Location"]).content.decode()
-    record = AlbumRecord.objects.get()
-    assert 'id="album-pin"' not in page and "Show PIN" not in page
-    assert signed_in.post(reverse("album_pin_reveal", args=[record.pk])).status_code == 404
-
-
-def test_only_the_owner_can_show_a_pin_and_only_by_posting(signed_in, standin):
-    post_album(signed_in, pin_number="q9Z4", pin_price="2")
-    record = AlbumRecord.objects.get()
-    reveal = reverse("album_pin_reveal", args=[record.pk])
-    someone_else = Client()
-    someone_else.force_login(UserFactory())
-
-    assert someone_else.post(reveal).status_code == 404
-    assert signed_in.get(reveal).status_code == 405
-
-
 def test_a_guessable_pin_is_refused_with_a_suggestion_and_nothing_is_sent(signed_in, standin):
     page = post_album(signed_in, pin_number="1234", pin_price="2").content.decode()
 
@@ -330,29 +199,6 @@ def test_the_generate_pin_endpoint_answers_fresh_pins_uncached(signed_in):
     assert pins[0] != pins[1] and all(pin_guessable_reason(pin) is None for pin in pins)
     assert "no-store" in answers[0]["Cache-Control"]
     assert Client().get(reverse("pin_suggestion")).status_code == 302  # signed out: to the sign-in page
-
-
-def test_connecting_with_an_access_token(client, user, standin):
-    client.force_login(user)
-
-    response = client.post(reverse("connect"), {"access_token": "demo-member-token"}, follow=True)
-
-    assert "Connected AdultWork account 100001" in response.content.decode()
-    assert Connection.objects.get(user=user).aw_user_id == 100001
-    assert "demo-member-token" not in response.content.decode()
-
-
-def test_a_refused_access_token_is_explained(client, user, standin):
-    client.force_login(user)
-    response = client.post(reverse("connect"), {"access_token": "wrong"})
-    assert "did not accept this access token" in response.content.decode()
-    assert not Connection.objects.exists()
-
-
-def test_disconnecting(signed_in):
-    response = signed_in.post(reverse("disconnect"), follow=True)
-    assert "Disconnected" in response.content.decode()
-    assert not Connection.objects.exists()
 
 
 def test_creating_without_a_connection_says_to_connect_and_sends_nothing(client, user, standin):

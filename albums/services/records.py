@@ -1,0 +1,155 @@
+"""The one state machine of an AlbumRecord: every write of its outcome happens here, nowhere else.
+
+    (claim) ──> pending ──> created        the answer, or a check, shows the album
+                   │  ├───> failed         AdultWork certainly did nothing
+                   │  └───> unknown        AdultWork may have done it; never sent again blindly
+                   │           │
+                   └───────────┴──> created   a check (GetAlbums) finds the album
+                                └─> failed    a check proves it absent (confirmed_absent_at)
+
+A pending record reaches "created" or "absent" through a check only once the portal has stopped
+waiting for its answer (AlbumRecord.can_check). Each transition refuses a record that is not in a
+state it leaves from, so exactly-once cannot be undone by a caller out of order. A new kind of remote
+write (edit, remove, add pictures) claims its own record and is settled by these same functions.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .. import adultwork as aw
+from ..errors import PortalError
+from ..models import AlbumRecord, BulkJob, Connection, Member
+from ..selectors import agency_connection_get, connection_get
+from .definitions import album_definition_fields
+
+logger = logging.getLogger(__name__)
+
+Status = AlbumRecord.Status
+
+# The states a record may still be settled from: by the request's answer (pending only) or by a check.
+ANSWERABLE = frozenset({Status.PENDING})
+CHECKABLE = frozenset({Status.PENDING, Status.UNKNOWN})
+
+
+class ImpossibleTransition(RuntimeError):
+    """A caller tried to move a record out of a state it cannot leave that way: a bug, never user input."""
+
+
+def _require(record: AlbumRecord, sources: frozenset[str], to: str) -> None:
+    if record.status not in sources:
+        raise ImpossibleTransition(f"Album record {record.pk} cannot go from {record.status} to {to}.")
+
+
+def album_record_claim(
+    *,
+    user: AbstractBaseUser,
+    submission_key: uuid.UUID,
+    connection: Connection,
+    member: Member | None,
+    album: aw.AlbumInput,
+    bulk_job: BulkJob | None = None,
+    retry_of: AlbumRecord | None = None,
+) -> tuple[AlbumRecord, bool]:
+    """(nothing) -> pending: the record for this submission, and whether this call created it.
+
+    The claim commits before any request leaves, so a repeated submission (double click, reload,
+    a second tab, a bulk job run again) finds it and never sends the album twice. The insert itself is
+    the check (the unique constraint), so a first submission, the usual case, costs one statement.
+    """
+    try:
+        with transaction.atomic():
+            record = AlbumRecord.objects.create(
+                created_by=user,
+                submission_key=submission_key,
+                aw_user_id=member.aw_user_id if member else connection.aw_user_id,
+                acting_aw_user_id=connection.aw_user_id,
+                connection=connection,
+                for_member=member is not None,
+                member_nickname=member.nickname if member else "",
+                bulk_job=bulk_job,
+                retry_of=retry_of,
+                **album_definition_fields(album=album),
+            )
+    except IntegrityError:  # this submission was claimed before
+        return AlbumRecord.objects.get(created_by=user, submission_key=submission_key), False
+    return record, True
+
+
+def _close(record: AlbumRecord, *, status: str, message: str) -> None:
+    record.status = status
+    record.error_message = message
+    record.completed_at = timezone.now()
+    record.save(update_fields=["status", "error_message", "completed_at", "updated_at"])
+
+
+def album_record_mark_failed(*, record: AlbumRecord, message: str) -> None:
+    """pending -> failed: nothing was created (refused before or by AdultWork), so it may be sent anew."""
+    _require(record, ANSWERABLE, Status.FAILED)
+    _close(record, status=Status.FAILED, message=message)
+
+
+def album_record_mark_unknown(*, record: AlbumRecord, message: str) -> None:
+    """pending -> unknown: the request may have been processed; only a check may settle it now."""
+    _require(record, ANSWERABLE, Status.UNKNOWN)
+    _close(record, status=Status.UNKNOWN, message=message)
+
+
+def album_record_mark_created(
+    *, record: AlbumRecord, album: aw.PictureAlbum, checked_at: datetime | None = None
+) -> None:
+    """pending or unknown -> created: this attempt created `album` (CreateAlbum's answer, or found by
+    the check made at `checked_at`)."""
+    _require(record, CHECKABLE, Status.CREATED)
+    record.status = Status.CREATED
+    record.album_id = album.album_id
+    record.album_name = album.album_name
+    record.album_description = album.album_description or ""
+    record.album_size = album.album_size
+    record.sequence = album.sequence
+    record.thumb_url = album.thumb_url or ""
+    record.picture_ids = album.picture_ids or ""
+    record.completed_at = record.completed_at or timezone.now()
+    if checked_at is not None:
+        record.checked_at = checked_at
+    record.save()
+
+
+def album_record_mark_absent(*, record: AlbumRecord, checked_at: datetime) -> None:
+    """pending or unknown -> failed, confirmed absent: a check proved that nothing was created, which
+    is what lets the user send it again (albums.album_record_send_again)."""
+    _require(record, CHECKABLE, Status.FAILED)
+    record.status = Status.FAILED
+    record.checked_at = checked_at
+    record.confirmed_absent_at = checked_at
+    record.completed_at = record.completed_at or checked_at
+    record.save()
+
+
+def album_record_mark_checked(*, record: AlbumRecord, checked_at: datetime) -> None:
+    """No transition: a check that settled nothing, noted so the record says when it was last checked."""
+    _require(record, CHECKABLE, record.status)
+    record.checked_at = checked_at
+    record.save(update_fields=["checked_at", "updated_at"])
+
+
+def album_record_connection_get(*, user: AbstractBaseUser, record: AlbumRecord, to: str) -> Connection:
+    """The connection to act through for `record`: for a member's record, the agency connection that
+    made it (while the user may still use it); otherwise the user's own, provided it is to the account
+    that made `record`. Raises PortalError, naming what the user wanted `to` do, when there is none."""
+    if record.for_member and record.connection_id is not None:
+        connection = agency_connection_get(user=user, pk=record.connection_id)
+    else:
+        connection = connection_get(user=user)
+    if connection is None or connection.aw_user_id != record.acting_aw_user_id:
+        raise PortalError(
+            f"This attempt was made as AdultWork account {record.acting_aw_user_id}. Connect that account "
+            f"to {to}."
+        )
+    return connection

@@ -1,0 +1,4 @@
+"""The stand-in API and the portal under gunicorn as separate processes, for the tests and bench/ alike.
+
+Neither tests/ nor bench/ imports the other: what both need to start and drive processes lives here.
+"""
