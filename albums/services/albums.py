@@ -29,7 +29,7 @@ from .reconcile import album_record_check_after_unknown
 from .records import (
     album_record_claim,
     album_record_connection_get,
-    album_record_mark_created,
+    album_record_mark_answered,
     album_record_mark_failed,
     album_record_mark_unknown,
 )
@@ -181,9 +181,13 @@ def album_attempt_finish(attempt: AlbumAttempt, outcome: aw.PictureAlbum | aw.Ad
             return record
         error.record = record
         raise error
-    album_record_mark_created(record=record, album=outcome)
-    logger.info("Album record %s created AlbumID %s", record.pk, outcome.album_id)
-    return record
+    album_record_mark_answered(record=record, album=outcome)
+    if record.status == AlbumRecord.Status.CREATED:
+        logger.info("Album record %s created AlbumID %s", record.pk, outcome.album_id)
+        return record
+    if album_record_check_after_unknown(user=attempt.user, record=record):
+        return record
+    raise PortalError(record.error_message, record=record)
 
 
 def album_create(

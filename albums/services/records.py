@@ -2,7 +2,8 @@
 
     (claim) ──> pending ──> created        the answer, or a check, shows the album
                    │  ├───> failed         AdultWork certainly did nothing
-                   │  └───> unknown        AdultWork may have done it; never sent again blindly
+                   │  └───> unknown        AdultWork may have done it (or answered with an album
+                   │           │           another record holds); never sent again blindly
                    │           │
                    └───────────┴──> created   a check (GetAlbums) finds the album
                                 └─> failed    a check proves it absent (confirmed_absent_at)
@@ -115,10 +116,37 @@ def album_record_mark_created(
     record.sequence = album.sequence
     record.thumb_url = album.thumb_url or ""
     record.picture_ids = album.picture_ids or ""
+    record.answer_notes = "\n".join(album.notes)
     record.completed_at = record.completed_at or timezone.now()
     if checked_at is not None:
         record.checked_at = checked_at
-    record.save()
+    with transaction.atomic():  # a savepoint: a refused save (IntegrityError) leaves any outer transaction usable
+        record.save()
+
+
+def album_record_mark_answered(*, record: AlbumRecord, album: aw.PictureAlbum) -> None:
+    """pending -> created with CreateAlbum's answer; or pending -> unknown when the answer cannot be this
+    attempt's outcome because another record already holds its AlbumID. AdultWork said it created an
+    album, so "failed" would be wrong, and "created" would give one album to two attempts: a check
+    (which looks for the album sent under an AlbumID no other record holds) can still settle it."""
+    _require(record, ANSWERABLE, Status.CREATED)
+    try:
+        album_record_mark_created(record=record, album=album)
+    except IntegrityError:
+        record.refresh_from_db()
+        holder = (
+            AlbumRecord.objects.filter(aw_user_id=record.aw_user_id, album_id=album.album_id)
+            .exclude(pk=record.pk)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        album_record_mark_unknown(
+            record=record,
+            message=f"AdultWork answered that it created AlbumID {album.album_id}, but that album is already the "
+            f"outcome of record #{holder}, so the answer cannot be this attempt's. Whether this attempt created an "
+            "album is unknown: check again, or look at the account's albums on AdultWork.",
+        )
+        logger.warning("Album record %s: answer names AlbumID %s, held by record %s", record.pk, album.album_id, holder)
 
 
 def album_record_mark_absent(*, record: AlbumRecord, checked_at: datetime) -> None:

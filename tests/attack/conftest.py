@@ -21,7 +21,7 @@ import pytest
 import redis
 import requests
 
-from tests.support.gunicorn import ROOT, GunicornProcess, portal_env
+from harness.gunicorn import ROOT, GunicornProcess, portal_env
 
 REDIS_URL = os.environ.get("ATTACK_REDIS_URL", "redis://127.0.0.1:6379/11")
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

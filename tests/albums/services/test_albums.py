@@ -193,7 +193,9 @@ def test_an_answer_out_of_range_is_stored_cleaned_with_a_note(connected_user, st
     record.refresh_from_db()
     assert record.status == AlbumRecord.Status.CREATED and record.album_id == 987654
     assert {name: getattr(record, name) for name in stored} == stored
-    assert record.answer_notes.startswith(next(iter(fields)))
+    # A bigint holds any AlbumSize .NET could send, so only what was changed carries a note.
+    noted = stored != {"album_size": 2**31}
+    assert record.answer_notes.startswith(next(iter(fields))) if noted else record.answer_notes == ""
     client.force_login(connected_user)
     assert client.get(record.get_absolute_url()).status_code == 200
 
