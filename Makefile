@@ -1,5 +1,5 @@
 # AW Portal. `make run` sets everything up and starts the portal with the stand-in API;
-# `make test` runs the whole suite (SQLite, then PostgreSQL).
+# `make test` runs the whole suite (SQLite, then PostgreSQL), the contract suite against Prism included.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,11 +10,18 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/awportal_bench
 
 .PHONY: setup browser run test test-sqlite test-postgres check screenshots bench
 
-setup: $(VENV)/.installed .env browser
+setup: $(VENV)/.installed .env browser node_modules/.installed
 
 # Debian's chromium and a Java runtime for the browser tests (installed only when missing).
 browser:
 	scripts/install-chromium.sh
+
+# Prism for the contract suite (tests/contract), exactly as package-lock.json pins it; Node.js and npm
+# from Debian's packages when missing.
+node_modules/.installed: package.json package-lock.json .npmrc
+	scripts/install-node.sh
+	npm ci --no-audit --no-fund
+	touch $@
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

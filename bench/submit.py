@@ -56,7 +56,7 @@ def _direct_create(http: requests.Session | ModuleType, url: str) -> None:
     answer = http.post(
         f"{url}/v1/Pictures/CreateAlbum",
         json=ALBUM,
-        headers={"Authorization": "bearer demo-member-token", "Accept": "application/json"},
+        headers={"Authorization": "Bearer demo-member-token", "Accept": "application/json"},
         timeout=10,
     )
     answer.raise_for_status()

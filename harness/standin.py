@@ -11,6 +11,8 @@ from typing import Any
 
 import requests
 
+from harness.processes import process_stop
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -37,11 +39,7 @@ class StandInProcess:
         threading.Thread(target=self._process.stdout.read, daemon=True).start()
 
     def stop(self) -> None:
-        self._process.terminate()
-        try:
-            self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
+        process_stop(self._process)
         self._log.close()
 
 

@@ -9,11 +9,4 @@ missing=()
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-sudo=()
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null 2>&1 || { echo "install ${missing[*]} (Debian packages) as root, then run again" >&2; exit 1; }
-  sudo=(sudo)
-fi
-echo "Installing ${missing[*]} from Debian's packages for the browser tests"
-"${sudo[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" fonts-dejavu-core >/dev/null
+"$(dirname "$0")/apt-install.sh" "for the browser tests" "${missing[@]}" fonts-dejavu-core

@@ -180,7 +180,9 @@ class AdultWorkClient:
     ) -> Any:
         headers = {"Accept": "application/json"}
         if self._access_token:
-            headers["Authorization"] = f"bearer {self._access_token}"
+            # RFC 6750 spells the scheme `Bearer`; AdultWork's samples write `bearer`, but case-sensitive
+            # gateways exist, and the contract (contract/adultwork.openapi.yaml) asks for the canonical form.
+            headers["Authorization"] = f"Bearer {self._access_token}"
         data = None
         if body is not None:
             headers["Content-Type"] = "application/json; charset=utf-8"

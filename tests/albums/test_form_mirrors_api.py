@@ -95,7 +95,7 @@ def test_the_form_refuses_exactly_the_fields_createalbum_refuses(standin, name, 
     answer = requests.post(
         f"{standin.url}/v1/Pictures/CreateAlbum",
         data=json_dumps(sent_body(form)).encode("utf-8"),
-        headers={"Authorization": "bearer demo-member-token", "Content-Type": "application/json"},
+        headers={"Authorization": "Bearer demo-member-token", "Content-Type": "application/json"},
         timeout=5,
     )
 

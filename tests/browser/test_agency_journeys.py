@@ -51,7 +51,7 @@ def test_a_manager_connects_and_creates_for_a_member_found_by_typing(portal):
     [sent] = portal.standin.requests("createalbum")
     assert (sent["method"], sent["path"], sent["json"]["UserID"]) == ("POST", "/v1/Groups/Pictures/CreateAlbum", 300042)
     connection = Connection.objects.get(user__username="dana")
-    assert sent["headers"]["Authorization"] == f"bearer {secret_decrypt(connection.access_token_encrypted)}"
+    assert sent["headers"]["Authorization"] == f"Bearer {secret_decrypt(connection.access_token_encrypted)}"
     assert AlbumRecord.objects.get().connection == connection
 
 

@@ -54,7 +54,7 @@ def test_album_create_sends_the_documented_request(client_for, standin):
 
     sent = standin.requests("createalbum")[-1]
     assert sent["method"] == "POST"
-    assert sent["headers"]["Authorization"] == f"bearer {MEMBER_TOKEN}"
+    assert sent["headers"]["Authorization"] == f"Bearer {MEMBER_TOKEN}"
     assert sent["headers"]["Accept"] == "application/json"
     assert '"PINPrice":1.573' in sent["body"]  # an exact decimal, never 1.5729999...
     assert json.loads(sent["body"]) == {"Name": "Paid", "PinNumber": "x7Q2", "PINPrice": 1.573}
@@ -66,7 +66,7 @@ def test_album_create_for_a_member_puts_userid_in_the_body_of_the_groups_endpoin
     sent = standin.requests("createalbum")[-1]
     assert sent["path"].lower() == "/v1/groups/pictures/createalbum"
     assert sent["json"]["UserID"] == 300007
-    assert sent["headers"]["Authorization"] == f"bearer {MANAGER_TOKEN}"
+    assert sent["headers"]["Authorization"] == f"Bearer {MANAGER_TOKEN}"
     assert album.user_id == 300007
 
 

@@ -117,7 +117,7 @@ def test_a_manager_creates_for_a_member_through_the_groups_endpoint(manager, age
     [sent] = standin.requests("createalbum")
     assert (sent["method"], sent["path"]) == ("POST", "/v1/Groups/Pictures/CreateAlbum")
     assert sent["json"] == {"UserID": 300004, "Name": "For four", "Description": "Hi"}
-    assert sent["headers"]["Authorization"] == "bearer demo-manager-token"
+    assert sent["headers"]["Authorization"] == "Bearer demo-manager-token"
     assert [a["AlbumID"] for a in standin.albums(300004)] == [record.album_id]
     record.refresh_from_db()
     assert (record.created_by, record.aw_user_id, record.acting_aw_user_id) == (manager, 300004, 200001)
@@ -127,7 +127,7 @@ def test_a_manager_creates_for_a_member_through_the_groups_endpoint(manager, age
 def test_granted_staff_create_for_a_member_with_the_managers_token(staff, agency, standin):
     record = create(staff, member_user_id=300002)
 
-    assert standin.requests("createalbum")[0]["headers"]["Authorization"] == "bearer demo-manager-token"
+    assert standin.requests("createalbum")[0]["headers"]["Authorization"] == "Bearer demo-manager-token"
     assert (record.created_by, record.connection, record.status) == (staff, agency, AlbumRecord.Status.CREATED)
 
 

@@ -72,7 +72,7 @@ def test_one_album_per_member_each_its_own_record(manager, agency, standin, queu
     }
     for user_id in (300001, 300002, 300003):
         assert [a["AlbumName"] for a in standin.albums(user_id)] == ["Spring"]
-    assert {r["headers"]["Authorization"] for r in standin.requests(GROUP_CREATE)} == {"bearer demo-manager-token"}
+    assert {r["headers"]["Authorization"] for r in standin.requests(GROUP_CREATE)} == {"Bearer demo-manager-token"}
 
 
 def test_all_members_means_every_current_member(manager, agency, standin, queue):

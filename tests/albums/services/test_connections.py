@@ -15,7 +15,7 @@ def test_a_pasted_token_is_checked_and_kept_encrypted(user, standin):
     assert connection.scope_set == {"profile_gallery", "account_information"}
     stored = Connection.objects.values_list("access_token_encrypted", flat=True).get()
     assert "demo-member-token" not in stored
-    assert standin.requests("verifycredentials")[-1]["headers"]["Authorization"] == "bearer demo-member-token"
+    assert standin.requests("verifycredentials")[-1]["headers"]["Authorization"] == "Bearer demo-member-token"
 
 
 def test_a_group_manager_token_records_the_group(user, standin):

@@ -43,7 +43,7 @@ def create_at_adultwork(standin, name="Look", description=None, *, token="demo-m
     path = "/v1/Pictures/CreateAlbum"
     if member_id is not None:
         body, path = {"UserID": member_id, **body}, "/v1/Groups/Pictures/CreateAlbum"
-    response = requests.post(standin.url + path, json=body, headers={"Authorization": f"bearer {token}"}, timeout=5)
+    response = requests.post(standin.url + path, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=5)
     assert response.status_code == 200, response.text
     return response.json()["AlbumID"]
 
@@ -210,7 +210,7 @@ def test_a_check_needs_a_connection_to_the_account_that_made_the_attempt(connect
 
     with pytest.raises(PortalError, match="made as AdultWork account 100001"):
         album_record_check(user=connected_user, record=record)
-    assert standin.requests("GetAlbums")[-1]["headers"]["Authorization"] == "bearer demo-member-token"
+    assert standin.requests("GetAlbums")[-1]["headers"]["Authorization"] == "Bearer demo-member-token"
 
 
 def test_sending_again_is_refused_until_absence_is_proven(connected_user, standin):
@@ -264,4 +264,4 @@ def test_a_member_attempt_proven_absent_is_sent_again_for_that_member_by_granted
     assert (again.aw_user_id, again.acting_aw_user_id, again.for_member) == (300003, 200001, True)
     sent = standin.requests(CREATE)[-1]
     assert sent["path"].lower() == "/v1/groups/pictures/createalbum" and sent["json"]["UserID"] == 300003
-    assert sent["headers"]["Authorization"] == "bearer demo-manager-token"
+    assert sent["headers"]["Authorization"] == "Bearer demo-manager-token"

@@ -82,7 +82,7 @@ def test_staff_refresh_a_members_records_through_the_agency_connection(staff, ag
     assert result.aw_user_id == 300004 and result.not_from_portal == []
     [read] = standin.requests("getalbums")
     assert read["path"].lower() == "/v1/groups/pictures/getalbums" and read["query"]["UserID"] == "300004"
-    assert read["headers"]["Authorization"] == "bearer demo-manager-token"
+    assert read["headers"]["Authorization"] == "Bearer demo-manager-token"
     kept.refresh_from_db()
     own_record_same_id.refresh_from_db()
     assert kept.remote_missing_since is None and own_record_same_id.remote_missing_since is None

@@ -38,7 +38,7 @@ def test_a_token_expiring_within_a_minute_is_refreshed_before_the_call(standin):
     new_access = secret_decrypt(connection.access_token_encrypted)
     assert new_access != old_access
     assert connection.access_token_expires_at > timezone.now() + timedelta(minutes=10)
-    assert standin.requests("createalbum")[-1]["headers"]["Authorization"] == f"bearer {new_access}"
+    assert standin.requests("createalbum")[-1]["headers"]["Authorization"] == f"Bearer {new_access}"
 
 
 @pytest.mark.django_db

@@ -66,7 +66,7 @@ def test_a_manager_creates_for_a_member_and_lands_on_the_record(client, manager,
     [sent] = standin.requests("createalbum")
     assert sent["path"] == "/v1/Groups/Pictures/CreateAlbum"
     assert sent["json"]["UserID"] == 300004
-    assert sent["headers"]["Authorization"] == "bearer demo-manager-token"
+    assert sent["headers"]["Authorization"] == "Bearer demo-manager-token"
     page = client.get(record.get_absolute_url()).content.decode()
     assert "300004 (member004)" in page and "group manager of Demo Agency" in page
 

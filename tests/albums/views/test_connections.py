@@ -58,7 +58,7 @@ def test_connecting_stores_the_account_and_encrypted_tokens_that_renew(member, s
     exchange = standin.requests("/oauth/token")[-1]["form"]
     assert exchange["grant_type"] == "authorization_code" and exchange["client_id"] == "awportal-demo"
     access = secret_decrypt(connection.access_token_encrypted)
-    assert standin.requests("verifycredentials")[-1]["headers"]["Authorization"] == f"bearer {access}"
+    assert standin.requests("verifycredentials")[-1]["headers"]["Authorization"] == f"Bearer {access}"
     page = member.get(reverse("connect")).content.decode()
     assert "Connected AdultWork account 200001" in page and access not in page
 
