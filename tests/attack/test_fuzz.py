@@ -38,7 +38,12 @@ def short(strategy):
     return strategy.filter(lambda value: len(value.encode()) < 300)
 
 
-query_values = st.one_of(short(text), short(numbers), st.integers(min_value=30, max_value=300).map(lambda n: "x" * n))
+query_values = st.one_of(
+    short(text),
+    short(numbers),
+    st.integers(min_value=30, max_value=300).map(lambda n: "x" * n),
+    st.sampled_from(["\x00", "a\x00b", "9999-12-31", "-1", "0", "1_9999999999999999999"]),
+)
 
 
 class Inputs(HTMLParser):

@@ -183,3 +183,29 @@ def test_disconnecting(signed_in):
     response = signed_in.post(reverse("disconnect"), follow=True)
     assert "Disconnected" in response.content.decode()
     assert not Connection.objects.exists()
+
+
+@pytest.mark.parametrize(("expires_in", "lifetime"), [(10**20, 86400), ("99999999999999999999999", 86400), (1200, 1200)])
+def test_a_token_lifetime_of_any_size_is_kept_as_at_most_a_day(member, standin, expires_in, lifetime):
+    from django.utils import timezone
+
+    callback = approve(start(member), user_id=200001)
+    tokens = {"access_token": "demo-manager-token", "refresh_token": "r", "token_type": "bearer", "expires_in": expires_in}
+    standin.fault("error", match="/oauth/token", status=200, times=1, body=tokens)
+
+    response = member.get(local_path(callback))
+
+    assert response.status_code == 302
+    expires_at = Connection.objects.get(user=member.user).access_token_expires_at
+    assert abs((expires_at - timezone.now()).total_seconds() - lifetime) < 60
+
+
+def test_a_token_lifetime_in_other_digits_is_an_unusable_answer(member, standin):
+    callback = approve(start(member), user_id=200001)
+    tokens = {"access_token": "demo-manager-token", "refresh_token": "r", "token_type": "bearer", "expires_in": "\u0665"}
+    standin.fault("error", match="/oauth/token", status=200, times=1, body=tokens)
+
+    response = member.get(local_path(callback))
+
+    assert response.status_code == 502 and "without usable tokens" in response.content.decode()
+    assert not Connection.objects.exists()
