@@ -120,8 +120,7 @@ def album_record_mark_created(
     record.completed_at = record.completed_at or timezone.now()
     if checked_at is not None:
         record.checked_at = checked_at
-    with transaction.atomic():  # a savepoint: a refused save (IntegrityError) leaves any outer transaction usable
-        record.save()
+    record.save()
 
 
 def album_record_mark_answered(*, record: AlbumRecord, album: aw.PictureAlbum) -> None:
@@ -131,7 +130,8 @@ def album_record_mark_answered(*, record: AlbumRecord, album: aw.PictureAlbum) -
     (which looks for the album sent under an AlbumID no other record holds) can still settle it."""
     _require(record, ANSWERABLE, Status.CREATED)
     try:
-        album_record_mark_created(record=record, album=album)
+        with transaction.atomic():  # a savepoint, so that a refused save leaves any outer transaction usable
+            album_record_mark_created(record=record, album=album)
     except IntegrityError:
         record.refresh_from_db()
         holder = (
