@@ -59,4 +59,5 @@ check: setup
 # Performance against budgets, one table (docs/production.md, "Benchmarks"). Not part of `make test`:
 # it needs PostgreSQL, takes a few minutes, and timings belong here, never in the test suite.
 bench: setup
+	command -v wrk >/dev/null 2>&1 || scripts/apt-install.sh "for the throughput benchmarks" wrk
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench

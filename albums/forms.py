@@ -44,6 +44,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.http import QueryDict
 
+from . import adultwork as aw
 from .errors import PortalError
 from .models import AlbumRecord, Member
 from .pagination import Cursor
@@ -326,9 +327,9 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
         self.data["submission_key"] = str(uuid.uuid4())
 
     @property
-    def album(self) -> dict:
-        """The cleaned album definition, as the album services take it."""
-        return {name: self.cleaned_data[name] for name in ("name", "description", "pin_number", "pin_price", "submission_key")}
+    def album_input(self) -> aw.AlbumInput:
+        """The cleaned album definition, exactly what the album services send to AdultWork."""
+        return aw.AlbumInput(**{name: self.cleaned_data[name] for name in ("name", "description", "pin_number", "pin_price")})
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -52,6 +52,7 @@ def _queue_job(members: int):
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
+    from albums import adultwork as aw
     from albums.services.bulk import bulk_job_create
     from albums.services.connections import connection_connect_with_token
     from albums.services.members import member_roster_refresh
@@ -64,7 +65,7 @@ def _queue_job(members: int):
     if len(chosen) < members:
         raise SystemExit(f"the stand-in's group has only {len(chosen)} members")
     return bulk_job_create(
-        user=user, connection=connection, member_user_ids=chosen, name="Bench", submission_key=uuid.uuid4()
+        user=user, connection=connection, member_user_ids=chosen, album=aw.AlbumInput(name="Bench"), submission_key=uuid.uuid4()
     )
 
 

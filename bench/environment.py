@@ -4,6 +4,8 @@ portal configured for production, in this process (for setup and in-process timi
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
@@ -63,6 +65,15 @@ class BenchEnvironment:
 
     def serve(self, *, workers: int, threads: int) -> GunicornProcess:
         return GunicornProcess(self.env, workers=workers, threads=threads)
+
+    def serve_naive(self, *, workers: int, threads: int) -> GunicornProcess:
+        """The naive portal (bench/naive/) on the same database, under the same gunicorn config."""
+        env = {**self.env, "DJANGO_SETTINGS_MODULE": "bench.naive.settings"}
+        subprocess.run(
+            [sys.executable, "-m", "django", "migrate", "--run-syncdb", "--verbosity", "0"],
+            env={"PATH": os.environ["PATH"], **env}, check=True,
+        )
+        return GunicornProcess(env, workers=workers, threads=threads)
 
     def close(self) -> None:
         self._standin_process.stop()

@@ -18,6 +18,8 @@ LATENCY = 0.05
 RUNS = 60
 WARMUP = 5
 REUSE_CREATES = 100
+# The portal may cost at most this much more than the naive portal (bench/naive/) for the same submission.
+SUBMIT_BUDGET = 1.05
 ALBUM = {"Name": "Bench album", "Description": "Made by make bench"}
 
 
@@ -49,6 +51,10 @@ def _portal_create(session: requests.Session, url: str) -> None:
     )
     if answer.status_code != 302 or not answer.headers["Location"].startswith("/albums/"):
         raise RuntimeError(f"the portal did not create the album: {answer.status_code} {answer.text[:300]}")
+    # A browser follows the redirect, whose page shows (and so removes) the "created" message. Unread,
+    # messages would pile up in the cookie until they spill into the session, a write per request that
+    # no user causes.
+    session.cookies.pop("messages", None)
 
 
 def _direct_create(http: requests.Session | ModuleType, url: str) -> None:
@@ -70,30 +76,37 @@ def _connections_opened(bench: BenchEnvironment, create: Callable[[], None]) -> 
     return bench.standin.stats()["connections_opened"] - before
 
 
-def _medians(bench: BenchEnvironment, portal: requests.Session, url: str, latency: float) -> tuple[float, float]:
-    """Median ms of a create through the portal and of the same create sent straight to the stand-in."""
-    direct = requests.Session()
+def _medians(bench: BenchEnvironment, creates: dict[str, Callable[[], None]], latency: float) -> dict[str, float]:
+    """Median ms of each way of creating the same album, with the stand-in answering after `latency`."""
     bench.standin.config(latency=latency)
     for _ in range(WARMUP):
-        _portal_create(portal, url)
-        _direct_create(direct, bench.standin.url)
-    portal_times, direct_times = [], []
-    for _ in range(RUNS):  # interleaved, so drift on the machine touches both alike
-        portal_times.append(timed_ms(lambda: _portal_create(portal, url)))
-        direct_times.append(timed_ms(lambda: _direct_create(direct, bench.standin.url)))
-    return statistics.median(portal_times), statistics.median(direct_times)
+        for create in creates.values():
+            create()
+    times: dict[str, list[float]] = {name: [] for name in creates}
+    for _ in range(RUNS):  # interleaved, so drift on the machine touches each alike
+        for name, create in creates.items():
+            times[name].append(timed_ms(create))
+    return {name: statistics.median(taken) for name, taken in times.items()}
 
 
 def submit_rows(bench: BenchEnvironment) -> list[Row]:
     bench_user("submitter")
     server = bench.serve(workers=1, threads=4)
+    naive = bench.serve_naive(workers=1, threads=4)
     try:
         portal = signed_in_session(server.url, "submitter", "bench-password-1")
-        through_portal, straight = _medians(bench, portal, server.url, LATENCY)
-        instant_portal, instant_direct = _medians(bench, portal, server.url, 0)
+        naive_portal = signed_in_session(naive.url, "submitter", "bench-password-1")
+        creates = {
+            "portal": partial(_portal_create, portal, server.url),
+            "naive": partial(_portal_create, naive_portal, naive.url),
+            "direct": partial(_direct_create, requests.Session(), bench.standin.url),
+        }
+        waiting = _medians(bench, creates, LATENCY)
+        instant = _medians(bench, creates, 0)
     finally:
         server.stop()
-    ratio = through_portal / straight
+        naive.stop()
+    ratio = waiting["portal"] / waiting["naive"]
     # A fresh portal process, so every connection it uses is one it opens. (The stand-in is not reset:
     # it would hand out AlbumIDs the portal has already recorded.)
     server = bench.serve(workers=1, threads=4)
@@ -105,18 +118,19 @@ def submit_rows(bench: BenchEnvironment) -> list[Row]:
     unpooled_connections = _connections_opened(bench, partial(_direct_create, requests, bench.standin.url))
     return [
         Row(
-            name=f"Submit overhead (median of {RUNS}, API answers in {LATENCY * 1000:.0f} ms)",
-            measured=f"portal {ms(through_portal)}",
-            baseline=f"direct {ms(straight)}",
-            figure=f"+{through_portal - straight:.1f} ms, ratio {ratio:.3f}",
-            budget="ratio <= 1.10",
-            passed=ratio <= 1.10,
+            name=f"Submit (median of {RUNS}, API answers in {LATENCY * 1000:.0f} ms)",
+            measured=f"portal {ms(waiting['portal'])}",
+            baseline=f"naive portal {ms(waiting['naive'])}",
+            figure=f"ratio {ratio:.3f}; +{waiting['portal'] - waiting['direct']:.1f} ms over a direct call",
+            budget=f"ratio <= {SUBMIT_BUDGET}",
+            passed=ratio <= SUBMIT_BUDGET,
         ),
         Row(
-            name="Submit overhead, API answering at once (context)",
-            measured=f"portal {ms(instant_portal)}",
-            baseline=f"direct {ms(instant_direct)}",
-            figure=f"+{instant_portal - instant_direct:.1f} ms",
+            name="Submit, API answering at once (context)",
+            measured=f"portal {ms(instant['portal'])}",
+            baseline=f"naive portal {ms(instant['naive'])}",
+            figure=f"+{instant['portal'] - instant['direct']:.1f} ms over a direct call "
+            f"({ms(instant['direct'])}), naive +{instant['naive'] - instant['direct']:.1f} ms",
             budget="-",
             passed=None,
         ),

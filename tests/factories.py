@@ -5,6 +5,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from albums import adultwork as aw
 from albums.crypto import secret_encrypt
 from albums.models import AlbumRecord, Connection, Member
 
@@ -25,6 +26,15 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("portal-password-1")
+
+
+class AlbumInputFactory(factory.Factory):
+    """An album definition as the form hands it to the album services."""
+
+    class Meta:
+        model = aw.AlbumInput
+
+    name = "Look"
 
 
 class ConnectionFactory(factory.django.DjangoModelFactory):

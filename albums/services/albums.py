@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 
@@ -194,10 +193,7 @@ def album_create(
     *,
     user: AbstractBaseUser,
     member_user_id: int | None = None,
-    name: str,
-    description: str = "",
-    pin_number: str = "",
-    pin_price: Decimal | None = None,
+    album: aw.AlbumInput,
     submission_key: uuid.UUID,
 ) -> AlbumRecord:
     """Create an album on the user's own AdultWork account, or, with `member_user_id`, for a group member
@@ -206,7 +202,6 @@ def album_create(
     Returns the record (the earlier one when this submission was already made), or raises
     PortalError, carrying the record of a failed attempt when there was one.
     """
-    album = aw.AlbumInput(name=name, description=description, pin_number=pin_number, pin_price=pin_price)
     return _album_send(user=user, member_user_id=member_user_id, album=album, submission_key=submission_key)
 
 

@@ -13,7 +13,6 @@ import time
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
@@ -54,10 +53,7 @@ def bulk_job_create(
     user: AbstractBaseUser,
     connection: Connection,
     member_user_ids: Sequence[int] | None,
-    name: str,
-    description: str = "",
-    pin_number: str = "",
-    pin_price: Decimal | None = None,
+    album: aw.AlbumInput,
     submission_key: uuid.UUID,
 ) -> BulkJob:
     """Queue one album for each chosen member (all current members when `member_user_ids` is None).
@@ -80,7 +76,6 @@ def bulk_job_create(
         )
     if not members:
         raise PortalError("Choose at least one member. Nothing was queued.")
-    album = aw.AlbumInput(name=name, description=description, pin_number=pin_number, pin_price=pin_price)
     try:
         with transaction.atomic():
             job = BulkJob.objects.create(

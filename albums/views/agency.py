@@ -148,7 +148,11 @@ def bulk_job_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             job = bulk_job_create(
-                user=request.user, connection=connection, member_user_ids=form.chosen_user_ids, **form.album
+                user=request.user,
+                connection=connection,
+                member_user_ids=form.chosen_user_ids,
+                album=form.album_input,
+                submission_key=form.cleaned_data["submission_key"],
             )
         except PortalError as error:
             form.add_portal_error(error)  # nothing was queued, so the same key may be sent again

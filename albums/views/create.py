@@ -72,7 +72,12 @@ def _album_create_page(
     form = make_form(request.POST)
     if form.is_valid():
         try:
-            record = album_create(user=request.user, member_user_id=form.cleaned_data.get("member"), **form.album)
+            record = album_create(
+                user=request.user,
+                member_user_id=form.cleaned_data.get("member"),
+                album=form.album_input,
+                submission_key=form.cleaned_data["submission_key"],
+            )
         except PortalError as error:
             if error.record is None or error.record.status == AlbumRecord.Status.FAILED:
                 form = _form_with_new_key(form, make_form)

@@ -22,7 +22,7 @@ from albums.crypto import secret_decrypt
 from albums.errors import PortalError
 from albums.models import AlbumRecord, Connection
 from albums.services.albums import AlbumAttempt, album_create
-from tests.factories import AlbumRecordFactory, ConnectionFactory, UserFactory, oauth_connection
+from tests.factories import AlbumInputFactory, AlbumRecordFactory, ConnectionFactory, UserFactory, oauth_connection
 
 PIN = "Zq7w"
 
@@ -33,7 +33,9 @@ def secrets_in_use(standin):
     connection = oauth_connection(standin, expires_in=30)
     first_refresh = secret_decrypt(connection.refresh_token_encrypted)
     first_access = secret_decrypt(connection.access_token_encrypted)
-    album_create(user=connection.user, name="Paid", pin_number=PIN, pin_price=Decimal("3"), submission_key=uuid.uuid4())
+    album_create(
+        user=connection.user, album=AlbumInputFactory(name="Paid", pin_number=PIN, pin_price=Decimal("3")), submission_key=uuid.uuid4()
+    )
     connection.refresh_from_db()
     return [
         first_access,
@@ -94,10 +96,14 @@ def test_logs_hold_no_token_or_pin_across_connect_refresh_failure_and_create(sta
     caplog.set_level(logging.DEBUG)
     connection = oauth_connection(standin, expires_in=30)
     secrets = [secret_decrypt(connection.access_token_encrypted), secret_decrypt(connection.refresh_token_encrypted), PIN]
-    album_create(user=connection.user, name="Paid", pin_number=PIN, pin_price=Decimal("3"), submission_key=uuid.uuid4())
+    album_create(
+        user=connection.user, album=AlbumInputFactory(name="Paid", pin_number=PIN, pin_price=Decimal("3")), submission_key=uuid.uuid4()
+    )
     standin.fault("error", status=500, times=1)
     with pytest.raises(PortalError):
-        album_create(user=connection.user, name="Paid", pin_number=PIN, pin_price=Decimal("3"), submission_key=uuid.uuid4())
+        album_create(
+        user=connection.user, album=AlbumInputFactory(name="Paid", pin_number=PIN, pin_price=Decimal("3")), submission_key=uuid.uuid4()
+    )
     connection.refresh_from_db()
     secrets += [secret_decrypt(connection.access_token_encrypted), secret_decrypt(connection.refresh_token_encrypted)]
 

@@ -9,6 +9,7 @@ from django_tasks_db.models import DBTaskResult
 from albums.models import BulkJob
 from albums.selectors import bulk_job_progress
 from albums.services.bulk import bulk_job_create
+from tests.factories import AlbumInputFactory
 from tests.support.tasks import DATABASE_TASKS, worker_run
 
 # Committed for real: the worker closes and reopens database connections as it would in production.
@@ -30,7 +31,7 @@ def test_a_queued_job_waits_in_the_database_until_the_worker_runs_it(
     settings.TASKS = DATABASE_TASKS
     with django_capture_on_commit_callbacks(execute=True):
         job = bulk_job_create(
-            user=manager, connection=agency, member_user_ids=[300001, 300002, 300003], name="Queued", submission_key=uuid.uuid4()
+            user=manager, connection=agency, member_user_ids=[300001, 300002, 300003], album=AlbumInputFactory(name="Queued"), submission_key=uuid.uuid4()
         )
 
     [queued] = DBTaskResult.objects.all()

@@ -13,7 +13,7 @@ from albums.services.albums import album_create
 from albums.services.clients import aw_client
 from albums.services.connections import connection_connect_with_token
 from awportal.logs import JsonFormatter
-from tests.factories import ConnectionFactory, UserFactory
+from tests.factories import AlbumInputFactory, ConnectionFactory, UserFactory
 
 
 def record(message, *args, **extra):
@@ -48,12 +48,12 @@ def test_talking_to_adultwork_logs_no_token_pin_or_query_string_even_at_debug(ca
     caplog.set_level(logging.DEBUG)
     user = UserFactory()
     connection_connect_with_token(user=user, access_token="demo-member-token")
-    album_create(user=user, name="Logged", pin_number="q9Z4", pin_price=2, submission_key=uuid.uuid4())
+    album_create(user=user, album=AlbumInputFactory(name="Logged", pin_number="q9Z4", pin_price=2), submission_key=uuid.uuid4())
     # A call with a query string, the API key in it: urllib3 would log the whole URL at DEBUG.
     aw_client(access_token="demo-member-token", with_api_key=True).albums_list(user_id=100001)
     other = ConnectionFactory(access_token="demo-expired-token").user
     with pytest.raises(PortalError):
-        album_create(user=other, name="Refused", submission_key=uuid.uuid4())
+        album_create(user=other, album=AlbumInputFactory(name="Refused"), submission_key=uuid.uuid4())
 
     text = "\n".join(JsonFormatter().format(entry) for entry in caplog.records)
     assert "AdultWork POST /v1/Pictures/CreateAlbum" in text and "GetAlbums" in text  # the calls are logged...

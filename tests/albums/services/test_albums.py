@@ -9,13 +9,15 @@ from albums.crypto import secret_decrypt
 from albums.errors import PortalError
 from albums.models import AlbumRecord
 from albums.services.albums import album_create
-from tests.factories import ConnectionFactory, UserFactory
+from tests.factories import AlbumInputFactory, ConnectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def create(user, **fields):
-    return album_create(user=user, submission_key=fields.pop("submission_key", uuid.uuid4()), **{"name": "Look", **fields})
+def create(user, member_user_id=None, submission_key=None, **fields):
+    return album_create(
+        user=user, member_user_id=member_user_id, album=AlbumInputFactory(**fields), submission_key=submission_key or uuid.uuid4()
+    )
 
 
 def test_records_the_album_the_api_created(connected_user, standin):

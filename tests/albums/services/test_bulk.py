@@ -15,7 +15,14 @@ from albums.models import AlbumRecord, BulkJob
 from albums.selectors import bulk_job_progress
 from albums.services import bulk
 from albums.services.bulk import bulk_job_create, bulk_job_retry, bulk_job_run
-from tests.factories import DEMO_GROUP_ID, DEMO_MANAGER_ID, FIRST_GROUP_MEMBER_ID, oauth_connection, roster
+from tests.factories import (
+    DEMO_GROUP_ID,
+    DEMO_MANAGER_ID,
+    FIRST_GROUP_MEMBER_ID,
+    AlbumInputFactory,
+    oauth_connection,
+    roster,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +40,7 @@ def queue(django_capture_on_commit_callbacks):
                 connection=connection,
                 member_user_ids=member_user_ids,
                 submission_key=album.pop("submission_key", uuid.uuid4()),
-                **{"name": "Spring", **album},
+                album=AlbumInputFactory(**{"name": "Spring", **album}),
             )
         job.refresh_from_db()
         return job
@@ -257,7 +264,7 @@ def test_a_job_is_not_run_twice_at_once(manager, agency, standin, queue):
 
 def test_a_member_who_left_before_the_job_ran_is_not_sent(manager, agency, standin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as queued:
-        job = bulk_job_create(user=manager, connection=agency, member_user_ids=[300001, 300002], name="x", submission_key=uuid.uuid4())
+        job = bulk_job_create(user=manager, connection=agency, member_user_ids=[300001, 300002], album=AlbumInputFactory(name="x"), submission_key=uuid.uuid4())
     agency.members.filter(aw_user_id=300002).update(is_stale=True)
     for callback in queued:
         callback()
@@ -270,7 +277,7 @@ def test_a_member_who_left_before_the_job_ran_is_not_sent(manager, agency, stand
 
 def test_a_revoked_grant_stops_a_queued_job_from_sending(staff, agency, standin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as queued:
-        job = bulk_job_create(user=staff, connection=agency, member_user_ids=[300001], name="x", submission_key=uuid.uuid4())
+        job = bulk_job_create(user=staff, connection=agency, member_user_ids=[300001], album=AlbumInputFactory(name="x"), submission_key=uuid.uuid4())
     agency.staff.remove(staff)
     for callback in queued:
         callback()
@@ -322,7 +329,7 @@ def test_a_job_that_stops_early_records_what_was_sent_and_sends_nothing_more(
     monkeypatch.setattr(bulk, "_item_attempt_begin", begin_then_stop)
     with django_capture_on_commit_callbacks():  # queued, not run: the test runs it below
         job = bulk_job_create(
-            user=manager, connection=agency, member_user_ids=list(range(300001, 300007)), name="x", submission_key=uuid.uuid4()
+            user=manager, connection=agency, member_user_ids=list(range(300001, 300007)), album=AlbumInputFactory(name="x"), submission_key=uuid.uuid4()
         )
     with pytest.raises(RuntimeError):
         bulk_job_run(job_id=job.pk)

@@ -13,7 +13,7 @@ from albums.errors import PortalError
 from albums.models import AlbumRecord
 from albums.services.albums import album_create, album_record_send_again
 from albums.services.reconcile import album_record_check
-from tests.factories import AlbumRecordFactory, ConnectionFactory
+from tests.factories import AlbumInputFactory, AlbumRecordFactory, ConnectionFactory
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def unknown_attempt(user, standin, fault="error", **fields) -> AlbumRecord:
     """An attempt whose CreateAlbum call ends unknown, with nothing created at AdultWork."""
     standin.fault(fault, match=CREATE, times=1, **({"status": 500} if fault == "error" else {}))
     with pytest.raises(PortalError) as caught:
-        album_create(user=user, submission_key=uuid.uuid4(), **{"name": "Look", **fields})
+        album_create(user=user, album=AlbumInputFactory(**fields), submission_key=uuid.uuid4())
     record = caught.value.record
     assert record.status == AlbumRecord.Status.UNKNOWN
     return record
@@ -51,7 +51,7 @@ def create_at_adultwork(standin, name="Look", description=None, *, token="demo-m
 def test_a_timeout_after_the_album_was_stored_is_settled_at_once_by_the_automatic_check(connected_user, standin):
     standin.fault("slow", match=CREATE, delay=1.5)
 
-    record = album_create(user=connected_user, name="Look", description="Mine", submission_key=uuid.uuid4())
+    record = album_create(user=connected_user, album=AlbumInputFactory(description="Mine"), submission_key=uuid.uuid4())
 
     remote = [a for a in standin.albums(100001) if a["AlbumName"] == "Look"]
     assert record.status == AlbumRecord.Status.CREATED and record.album_id == remote[0]["AlbumID"]
@@ -65,7 +65,7 @@ def test_a_check_right_after_a_timeout_never_proves_absence_even_when_the_album_
     standin.fault("late", match=CREATE, delay=2.0)
 
     with pytest.raises(PortalError, match="cannot tell whether"):
-        album_create(user=connected_user, name="Late", submission_key=uuid.uuid4())
+        album_create(user=connected_user, album=AlbumInputFactory(name="Late"), submission_key=uuid.uuid4())
 
     record = AlbumRecord.objects.get()
     assert record.status == AlbumRecord.Status.UNKNOWN and record.checked_at is not None
@@ -253,7 +253,7 @@ def test_two_checks_cannot_settle_two_records_with_one_album(connected_user, sta
 def test_a_member_attempt_proven_absent_is_sent_again_for_that_member_by_granted_staff(staff, standin):
     standin.fault("error", status=500, match=CREATE, times=1)
     with pytest.raises(PortalError):
-        album_create(user=staff, member_user_id=300003, name="For member", submission_key=uuid.uuid4())
+        album_create(user=staff, member_user_id=300003, album=AlbumInputFactory(name="For member"), submission_key=uuid.uuid4())
     record = settled_long_ago(AlbumRecord.objects.get())
     album_record_check(user=staff, record=record)
     record.refresh_from_db()

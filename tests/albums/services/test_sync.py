@@ -7,13 +7,13 @@ from albums.errors import PortalError
 from albums.models import AlbumRecord
 from albums.services.albums import album_create
 from albums.services.sync import album_records_sync
-from tests.factories import AlbumRecordFactory, UserFactory
+from tests.factories import AlbumInputFactory, AlbumRecordFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_records_gone_from_adultwork_are_marked_and_albums_made_elsewhere_listed(connected_user, standin):
-    kept = album_create(user=connected_user, name="Kept", submission_key=uuid.uuid4())
+    kept = album_create(user=connected_user, album=AlbumInputFactory(name="Kept"), submission_key=uuid.uuid4())
     gone = AlbumRecordFactory(created_by=connected_user, album_id=4999999, name="Deleted on AW")
     someone_elses = AlbumRecordFactory(album_id=4999998)
     standin.forget_requests()
@@ -32,7 +32,7 @@ def test_records_gone_from_adultwork_are_marked_and_albums_made_elsewhere_listed
 
 
 def test_an_album_back_on_adultwork_is_unmarked(connected_user, standin):
-    record = album_create(user=connected_user, name="Back", submission_key=uuid.uuid4())
+    record = album_create(user=connected_user, album=AlbumInputFactory(name="Back"), submission_key=uuid.uuid4())
     AlbumRecord.objects.filter(pk=record.pk).update(remote_missing_since="2026-01-01T00:00:00Z")
 
     result = album_records_sync(user=connected_user)
@@ -68,7 +68,7 @@ def test_without_a_connection_the_page_says_to_connect(client, standin):
 
 
 def test_staff_refresh_a_members_records_through_the_agency_connection(staff, agency, standin):
-    kept = album_create(user=staff, member_user_id=300004, name="Kept", submission_key=uuid.uuid4())
+    kept = album_create(user=staff, member_user_id=300004, album=AlbumInputFactory(name="Kept"), submission_key=uuid.uuid4())
     gone = AlbumRecordFactory(
         created_by=agency.user, connection=agency, for_member=True, aw_user_id=300004,
         acting_aw_user_id=200001, album_id=4999997, name="Deleted on AW",

@@ -14,7 +14,7 @@ from albums.errors import PortalError
 from albums.models import AlbumRecord, Connection
 from albums.services.albums import album_create
 from albums.services.connections import connection_access_token, connection_call_api
-from tests.factories import ConnectionFactory, oauth_connection
+from tests.factories import AlbumInputFactory, ConnectionFactory, oauth_connection
 
 
 def refreshes(standin) -> list[dict]:
@@ -22,7 +22,7 @@ def refreshes(standin) -> list[dict]:
 
 
 def create(user, name="Look"):
-    return album_create(user=user, name=name, submission_key=uuid.uuid4())
+    return album_create(user=user, album=AlbumInputFactory(name=name), submission_key=uuid.uuid4())
 
 
 @pytest.mark.django_db
