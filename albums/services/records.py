@@ -65,12 +65,8 @@ def album_record_claim(
     a second tab, a bulk job run again) finds it and never sends the album twice. The insert itself is
     the check (the unique constraint), so a first submission, the usual case, costs one statement.
     """
-    # Requests run in autocommit (ATOMIC_REQUESTS is off), where the INSERT commits by itself: one round
-    # trip instead of BEGIN, INSERT, COMMIT. Inside a transaction (a test's), a savepoint keeps a
-    # conflict from breaking it.
-    in_transaction = transaction.get_connection().in_atomic_block
     try:
-        with transaction.atomic() if in_transaction else contextlib.nullcontext():
+        with _conflict_safe():
             record = AlbumRecord.objects.create(
                 created_by=user,
                 submission_key=submission_key,
@@ -86,6 +82,13 @@ def album_record_claim(
     except IntegrityError:  # this submission was claimed before
         return AlbumRecord.objects.get(created_by=user, submission_key=submission_key), False
     return record, True
+
+
+def _conflict_safe():
+    """Where a statement may break a unique constraint: requests run in autocommit (ATOMIC_REQUESTS is
+    off), where it commits or fails by itself, one round trip instead of BEGIN, statement, COMMIT.
+    Inside a transaction (a test's), a savepoint keeps a conflict from breaking it."""
+    return transaction.atomic() if transaction.get_connection().in_atomic_block else contextlib.nullcontext()
 
 
 def _close(record: AlbumRecord, *, status: str, message: str) -> None:
@@ -135,7 +138,7 @@ def album_record_mark_answered(*, record: AlbumRecord, album: aw.PictureAlbum) -
     (which looks for the album sent under an AlbumID no other record holds) can still settle it."""
     _require(record, ANSWERABLE, Status.CREATED)
     try:
-        with transaction.atomic():  # a savepoint, so that a refused save leaves any outer transaction usable
+        with _conflict_safe():
             album_record_mark_created(record=record, album=album)
     except IntegrityError:
         record.refresh_from_db()

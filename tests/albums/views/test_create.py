@@ -42,7 +42,7 @@ def test_creating_an_album_costs_a_fixed_handful_of_queries(signed_in, standin, 
     key = submission_key(signed_in.get(NEW))
 
     # session, user, connection; the claim (savepoint, insert, release); the outcome (savepoint, update,
-    # release: an AlbumID another record holds is recorded as an unknown outcome instead).
+    # release). The savepoints are the test's transaction's: in a request's autocommit there are none.
     with django_assert_num_queries(9):
         response = post_album(signed_in, submission_key=key)
 
