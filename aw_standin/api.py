@@ -98,7 +98,7 @@ def _bool_param(request: Request, name: str) -> bool:
     return raw.strip().lower() == "true"
 
 
-def picture_album(album: Album) -> Obj:
+def picture_album(album: Album, with_picture_ids: bool = True) -> Obj:
     return Obj(
         "PictureAlbum",
         PICTURES_NS,
@@ -110,7 +110,7 @@ def picture_album(album: Album) -> Obj:
             "AlbumSize": album.size,
             "Sequence": album.sequence,
             "ThumbUrl": album.thumb_url,
-            "PictureIDs": album.picture_ids,
+            "PictureIDs": album.picture_ids if with_picture_ids else None,
         },
     )
 
@@ -146,19 +146,20 @@ def group_create_album(state: State, request: Request) -> Result:
     return _create(state, request, None, _managed_group(state, token))
 
 
-def _albums(state: State, user_id: int) -> Result:
-    return 200, Many("PictureAlbum", PICTURES_NS, [picture_album(album) for album in state.albums_of(user_id)])
+def _albums(state: State, user_id: int, with_picture_ids: bool) -> Result:
+    albums = [picture_album(album, with_picture_ids) for album in state.albums_of(user_id)]
+    return 200, Many("PictureAlbum", PICTURES_NS, albums)
 
 
 @endpoint
 def get_albums(state: State, request: Request) -> Result:
     token = _bearer(state, request)
     user_id = _int_param(request, "UserID")
-    # Accepted for fidelity; no album holds pictures here, so PictureIDs stays null.
-    _bool_param(request, "ReturnPictureIDs")
+    # PictureIDs (comma-separated, null for an empty album) only when asked for.
+    with_picture_ids = _bool_param(request, "ReturnPictureIDs")
     if user_id != token.user_id:
         raise Refusal(403, "You can only list your own albums; group managers use /v1/Groups/Pictures/GetAlbums.")
-    return _albums(state, user_id)
+    return _albums(state, user_id, with_picture_ids)
 
 
 @endpoint
@@ -166,9 +167,9 @@ def group_get_albums(state: State, request: Request) -> Result:
     token = _bearer(state, request)
     group = _managed_group(state, token)
     user_id = _int_param(request, "UserID")
-    _bool_param(request, "ReturnPictureIDs")
+    with_picture_ids = _bool_param(request, "ReturnPictureIDs")
     _require_member(group, user_id)
-    return _albums(state, user_id)
+    return _albums(state, user_id, with_picture_ids)
 
 
 @endpoint

@@ -7,6 +7,7 @@ from typing import Any
 
 from .api import picture_album
 from .exchange import Request, Response
+from .pictures import picture_listing
 from .records import Client
 from .render import plain
 from .routes import route_key
@@ -60,6 +61,8 @@ def show_config(state: State, request: Request) -> Any:
 
 
 _CONFIG_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "picture_max_bytes": lambda v: type(v) is int and v > 0,
+    "pictures_max_request_bytes": lambda v: type(v) is int and v > 0,
     "latency": lambda v: _is_number(v) and v >= 0,
     "access_token_lifetime": lambda v: type(v) is int and v > 0,
     "refresh_token_lifetime": lambda v: type(v) is int and v > 0,
@@ -114,6 +117,14 @@ def albums(state: State, request: Request) -> Any:
     wanted = request.param("UserID")
     chosen = [album for album in state.albums if wanted is None or str(album.user_id) == wanted.strip()]
     return [plain(picture_album(album)) for album in chosen]
+
+
+def pictures(state: State, request: Request) -> Any:
+    """Stored pictures, optionally of one album; with Image=true, each picture's bytes in base64."""
+    wanted = request.param("AlbumID")
+    with_image = (request.param("Image") or "").lower() == "true"
+    chosen = [p for p in state.pictures if wanted is None or str(p.album_id) == wanted.strip()]
+    return [picture_listing(picture, with_image) for picture in chosen]
 
 
 def issue_tokens(state: State, request: Request) -> Any:
@@ -179,6 +190,7 @@ CONTROL_ROUTES: dict[str, dict[str, Callable[[State, Request], Any]]] = {
     "/_standin/requests": {"GET": list_requests, "DELETE": clear_requests},
     "/_standin/stats": {"GET": stats},
     "/_standin/albums": {"GET": albums},
+    "/_standin/pictures": {"GET": pictures},
     "/_standin/tokens": {"POST": issue_tokens},
     "/_standin/expire": {"POST": expire},
     "/_standin/clients": {"POST": register_client},

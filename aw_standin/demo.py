@@ -64,6 +64,10 @@ def groups() -> dict[int, Group]:
     }
 
 
+# PictureIDs come from one counter too, starting here after every reset.
+FIRST_PICTURE_ID = 7000001
+
+
 def albums() -> list[Album]:
     # Made "outside the portal", so it takes the first id of the shared counter.
     return [

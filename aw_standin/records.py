@@ -33,6 +33,16 @@ class Album:
 
 
 @dataclass
+class Picture:
+    picture_id: int
+    album_id: int
+    user_id: int
+    title: str | None
+    description: str | None
+    image: bytes
+
+
+@dataclass
 class Client:
     client_id: str
     secret: str

@@ -36,7 +36,7 @@ class Obj:
 class Many:
     type: str  # of the items
     namespace: str
-    items: list[Obj]
+    items: list[Obj] | list[int]
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,17 @@ def _xml_members(owner: str, fields: dict[str, Any]) -> str:
 
 
 def _xml_items(many: Many) -> str:
-    return "".join(f"<{item.type}>{_xml_members(item.type, item.fields)}</{item.type}>" for item in many.items)
+    return "".join(
+        f"<{item.type}>{_xml_members(item.type, item.fields)}</{item.type}>"
+        if isinstance(item, Obj)
+        else f"<{many.type}>{_xml_text(item)}</{many.type}>"  # a list of numbers: <ArrayOfint><int>1</int>
+        for item in many.items
+    )
+
+
+def _xml_name(key: str) -> str:
+    """A ModelState key as an element name: XmlConvert.EncodeLocalName writes `[` as `_x005B_`."""
+    return re.sub(r"[^\w.\-]", lambda m: f"_x{ord(m.group()):04X}_", key)
 
 
 def to_xml(value: Obj | Many | HttpError) -> bytes:
@@ -127,7 +137,7 @@ def to_xml(value: Obj | Many | HttpError) -> bytes:
         inner = f"<Message>{_xml_text(value.message)}</Message>"
         if value.model_state is not None:
             entries = "".join(
-                f"<{key}>{_xml_text(message)}</{key}>"
+                f"<{_xml_name(key)}>{_xml_text(message)}</{_xml_name(key)}>"
                 for key, messages in value.model_state.items()
                 for message in messages
             )

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from . import api, oauth
+from . import api, oauth, pictures
 from .exchange import Request, Response
 from .state import State
 
@@ -11,6 +11,8 @@ Handler = Callable[[State, Request], Response]
 ROUTES: dict[str, dict[str, Handler]] = {
     "/v1/pictures/createalbum": {"POST": api.create_album},
     "/v1/groups/pictures/createalbum": {"POST": api.group_create_album},
+    "/v1/pictures/addpictures": {"POST": pictures.add},
+    "/v1/groups/pictures/addpictures": {"POST": pictures.group_add},
     "/v1/pictures/getalbums": {"GET": api.get_albums},
     "/v1/groups/pictures/getalbums": {"GET": api.group_get_albums},
     "/v1/account/verifycredentials": {"GET": api.verify_credentials},

@@ -121,9 +121,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(response)
             return
         entry, rule, latency = self._admit(request, target.query)
+        epoch = state.epoch
 
         def run_handler() -> Response:
             with state.lock:
+                # A request still queued (late fault, latency) when a test reset the world belongs to
+                # the world before: it must not create an album in the next test's.
+                if state.epoch != epoch:
+                    return Response(503, b'{"Message":"The stand-in was reset."}', "application/json; charset=utf-8")
                 return routes.handle(state, request)
 
         if latency:

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 
 from . import demo
 from .faults import FaultBook
-from .records import Album, Client, Group, User
+from .records import Album, Client, Group, Picture, User
 from .tokens import TokenStore
 
 MODELSTATE_PREFIXES = ("request.", "model.", "")
@@ -23,6 +23,9 @@ class Config:
     refresh_token_lifetime: int = 14 * 24 * 3600
     modelstate_prefix: str = "request."
     force_format: str | None = None
+    # Nothing is documented; these are the stand-in's own limits for AddPictures.
+    picture_max_bytes: int = 20 * 1024 * 1024
+    pictures_max_request_bytes: int = 200 * 1024 * 1024
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -33,6 +36,7 @@ class Stats:
     connections_opened: int = 0
     requests: int = 0
     albums_created: int = 0
+    pictures_added: int = 0
 
 
 @dataclass
@@ -48,6 +52,8 @@ class State:
     groups: dict[int, Group] = field(init=False)
     albums: list[Album] = field(init=False)
     next_album_id: int = field(init=False)
+    pictures: list[Picture] = field(init=False)
+    next_picture_id: int = field(init=False)
     clients: dict[str, Client] = field(init=False)
     tokens: TokenStore = field(init=False)
     faults: FaultBook = field(init=False)
@@ -64,6 +70,8 @@ class State:
         self.groups = demo.groups()
         self.albums = demo.albums()
         self.next_album_id = max(album.album_id for album in self.albums) + 1
+        self.pictures = []
+        self.next_picture_id = demo.FIRST_PICTURE_ID
         self.clients = {
             client_id: Client(client.client_id, client.secret, list(client.redirect_uris))
             for client_id, client in self.startup_clients.items()
@@ -97,6 +105,15 @@ class State:
         self.albums.append(album)
         self.stats.albums_created += 1
         return album
+
+    def add_picture(self, album: Album, title: str | None, description: str | None, image: bytes) -> Picture:
+        picture = Picture(self.next_picture_id, album.album_id, album.user_id, title, description, image)
+        self.next_picture_id += 1
+        self.pictures.append(picture)
+        album.size += 1
+        album.picture_ids = ",".join(filter(None, [album.picture_ids, str(picture.picture_id)]))
+        self.stats.pictures_added += 1
+        return picture
 
     def managed_group(self, user_id: int) -> Group | None:
         return next((g for g in self.groups.values() if g.manager_id == user_id), None)

@@ -61,6 +61,11 @@ def read_json_object(body: bytes) -> dict[str, tuple[str, Any]]:
     return {name.upper(): (name, value) for name, value in document}
 
 
+def is_json_object(value: Any) -> bool:
+    """Whether a value read by read_json_object was a JSON object (kept as pairs) rather than an array."""
+    return isinstance(value, _JsonObject)
+
+
 def utf16_length(text: str) -> int:
     """Length as .NET's string.Length counts it: characters beyond the BMP are two."""
     return len(text.encode("utf-16-le", "surrogatepass")) // 2

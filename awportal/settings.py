@@ -71,6 +71,9 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets through Jinja2 where Django ships its templates (awportal/form_renderer.py says why).
+FORM_RENDERER = "awportal.form_renderer.PortalFormRenderer"
+
 # --- Database ---------------------------------------------------------------
 # SQLite for a first run; PostgreSQL in CI and production (postgres://...).
 DATABASES = {
@@ -185,6 +188,25 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# --- Pictures (Add pictures) ------------------------------------------------
+# Limits enforced while an upload streams in (albums/uploads.py): bytes of one file, bytes of the whole
+# request, files in one request. A TLS proxy in front should refuse bodies a little over
+# AW_PICTURE_MAX_UPLOAD_BYTES itself (nginx: client_max_body_size).
+AW_PICTURE_MAX_FILE_BYTES = env.int("AW_PICTURE_MAX_FILE_BYTES", default=20 * 1024 * 1024)
+AW_PICTURE_MAX_UPLOAD_BYTES = env.int("AW_PICTURE_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+AW_PICTURE_MAX_FILES = env.int("AW_PICTURE_MAX_FILES", default=30)
+# Pixels of one picture, checked before it is decoded (3 bytes a pixel in memory while it is re-encoded).
+AW_PICTURE_MAX_PIXELS = env.int("AW_PICTURE_MAX_PIXELS", default=50_000_000)
+# Pictures sent in one AddPictures request.
+AW_PICTURE_BATCH_SIZE = env.int("AW_PICTURE_BATCH_SIZE", default=5)
+# Where pictures wait, re-encoded, until they are sent; never under a static or media root, never served.
+AW_PICTURE_DIR = env.path("AW_PICTURE_DIR", default=BASE_DIR / "var" / "pictures")
+# Pictures still waiting this long after they were uploaded are deleted (manage.py prune_pictures).
+AW_PICTURE_ABANDON_SECONDS = env.int("AW_PICTURE_ABANDON_SECONDS", default=24 * 3600)
+# Django refuses a request with more files than this outright (400); one more than the portal's own
+# limit, so the portal's clearer refusal comes first.
+DATA_UPLOAD_MAX_NUMBER_FILES = AW_PICTURE_MAX_FILES + 1
 
 # --- Background tasks (bulk album creation) ---------------------------------
 # Queued in the portal's own database and run by `manage.py db_worker`: no extra server.

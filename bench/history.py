@@ -15,12 +15,15 @@ SIZES = (1_000, 10_000, 100_000)
 MEMBERS = 100
 # Name, URL, whose history, runs, and whether its time is held to the budget (the export grows with the
 # history by nature). "own": a member's records; "agency": staff seeing what was sent through an agency.
+# {record} is the newest created record of that history.
 PAGES = (
     ("list", "/albums/", "own", 21, True),
     ("filtered", "/albums/?status=failed", "own", 21, True),
     ("search", "/albums/?name=Album+424", "own", 11, False),
     ("CSV export", "/albums/export.csv", "own", 3, False),
     ("agency staff list", "/albums/", "agency", 21, True),
+    ("create form", "/albums/new/", "own", 21, True),
+    ("album record", "/albums/{record}/", "own", 21, True),
 )
 TIME_BUDGET = 1.2
 WARMUP = 3
@@ -100,15 +103,18 @@ def _agency_staff(size: int, *, numbered_from: int):
     return staff
 
 
-def history_rows() -> tuple[list[Row], object]:
-    """The table rows, and the signed-in test client of the member holding the largest history.
+def history_rows() -> tuple[list[Row], object, str]:
+    """The table rows, the signed-in test client of the member holding the largest history, and the
+    path of that member's newest album record.
 
     Each size is its own user's history in one table of all of them, and every round fetches every
     page at every size, so drift on the machine touches each size alike.
     """
     from django.test import Client
 
-    clients = {}
+    from albums.models import AlbumRecord
+
+    clients, records = {}, {}
     inserted = 0
     for size in SIZES:
         for who in ("own", "agency"):
@@ -120,17 +126,20 @@ def history_rows() -> tuple[list[Row], object]:
             inserted += size
             clients[who, size] = Client()
             clients[who, size].force_login(user)
+            if who == "own":
+                records[who, size] = AlbumRecord.objects.filter(created_by=user, status="created").latest("created_at").pk
+    paths = {(name, who, size): url.format(record=records.get((who, size))) for name, url, who, *_ in PAGES for size in SIZES}
     times: dict[tuple[str, int], list[float]] = {(name, size): [] for name, *_ in PAGES for size in SIZES}
-    for name, url, who, runs, _ in PAGES:
+    for name, _, who, runs, _ in PAGES:
         for size in SIZES:
             for _ in range(WARMUP):
-                _fetch(clients[who, size], url)
+                _fetch(clients[who, size], paths[name, who, size])
         for _ in range(runs):
             for size in SIZES:
-                times[name, size].append(timed_ms(partial(_fetch, clients[who, size], url)))
+                times[name, size].append(timed_ms(partial(_fetch, clients[who, size], paths[name, who, size])))
     results = {
-        (name, size): (statistics.median(times[name, size]), _queries(clients[who, size], url))
-        for name, url, who, *_ in PAGES
+        (name, size): (statistics.median(times[name, size]), _queries(clients[who, size], paths[name, who, size]))
+        for name, _, who, *_ in PAGES
         for size in SIZES
     }
 
@@ -153,4 +162,4 @@ def history_rows() -> tuple[list[Row], object]:
                     passed=queries == base_queries and (ratio <= TIME_BUDGET or not timed),
                 )
             )
-    return rows, clients["own", SIZES[-1]]
+    return rows, clients["own", SIZES[-1]], paths["album record", "own", SIZES[-1]]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .environment import DEFAULT_DATABASE_URL, BenchEnvironment
 from .history import history_rows
+from .pictures import pictures_rows
 from .price import price_rows
 from .submit import submit_rows
 from .table import Row, table_text
@@ -44,7 +45,7 @@ def bulk_rows() -> list[Row]:
 
 
 def main() -> int:
-    """Every benchmark, or those named in BENCH_ONLY (submit, history, throughput, bulk, price)."""
+    """Every benchmark, or those named in BENCH_ONLY (submit, history, throughput, pictures, price, bulk)."""
     started, load_before = time.monotonic(), os.getloadavg()[0]
     only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
 
@@ -58,9 +59,11 @@ def main() -> int:
         if wanted("submit"):
             rows += submit_rows(bench)
         if wanted("history") or wanted("throughput"):
-            history, historian = history_rows()
+            history, historian, record_path = history_rows()
             rows += history if wanted("history") else []
-            rows += throughput_rows(bench, historian) if wanted("throughput") else []
+            rows += throughput_rows(bench, historian, record_path) if wanted("throughput") else []
+        if wanted("pictures"):
+            rows += pictures_rows(bench)
         if wanted("price"):
             rows += price_rows(bench)
         # --- Bulk creation (bench/bulk.py, from the agency work) ---

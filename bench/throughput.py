@@ -1,4 +1,5 @@
-"""Requests a second for the history page against a trivial Django view, both under the same gunicorn."""
+"""Requests a second for the history, create form and album record pages against a signed-in trivial
+Django view (sign-in is what every portal page pays), all under the same gunicorn."""
 
 from __future__ import annotations
 
@@ -61,36 +62,45 @@ def _python_loop(url: str, cookie: str, seconds: int) -> float:
     return sum(done) / (time.monotonic() - started)
 
 
-def throughput_rows(bench: BenchEnvironment, client) -> list[Row]:
-    """`client` is a signed-in Django test client whose session the load generator reuses."""
+def throughput_rows(bench: BenchEnvironment, client, record_path: str) -> list[Row]:
+    """`client` is a signed-in Django test client whose session the load generator reuses, and
+    `record_path` one of its user's album records."""
     cookie = f"sessionid={client.cookies['sessionid'].value}"
     generate, generator = (_wrk, "wrk") if shutil.which("wrk") else (_python_loop, "Python loop")
+    pages = {
+        "history page (50 rows)": "/albums/",
+        "create form": "/albums/new/",
+        "album record page": record_path,
+        "signed-in trivial": SIGNED_IN_TRIVIAL_PATH,
+        "trivial": TRIVIAL_PATH,
+    }
     server = bench.serve(workers=WORKERS, threads=THREADS)
     try:
-        rates = {}
-        pages = (("history", "/albums/"), ("trivial", TRIVIAL_PATH), ("signed-in trivial", SIGNED_IN_TRIVIAL_PATH))
-        for name, path in pages:
+        for path in pages.values():
             generate(server.url + path, cookie, 1)  # warm the workers' connections and caches
-            rates[name] = generate(server.url + path, cookie, SECONDS)
+        rates = {name: generate(server.url + path, cookie, SECONDS) for name, path in pages.items()}
     finally:
         server.stop()
-    ratio = rates["history"] / rates["trivial"]
-    signed_in_ratio = rates["history"] / rates["signed-in trivial"]
-    return [
+    floor = rates["signed-in trivial"]
+    rows = [
         Row(
-            name=f"Throughput, history page (50 rows), gunicorn {WORKERS} workers, {generator}",
-            measured=f"{rates['history']:.0f} req/s",
-            baseline=f"trivial view {rates['trivial']:.0f} req/s",
-            figure=f"ratio {ratio:.2f}",
+            name=f"Throughput, {name}, gunicorn {WORKERS} workers, {generator}",
+            measured=f"{rates[name]:.0f} req/s",
+            baseline=f"signed-in trivial {floor:.0f} req/s",
+            figure=f"ratio {rates[name] / floor:.2f}",
             budget=f">= {BUDGET}",
-            passed=ratio >= BUDGET,
-        ),
+            passed=rates[name] / floor >= BUDGET,
+        )
+        for name in list(pages)[:3]
+    ]
+    rows.append(
         Row(
-            name="Throughput, history page against a signed-in trivial view (context)",
-            measured=f"{rates['history']:.0f} req/s",
-            baseline=f"signed-in trivial {rates['signed-in trivial']:.0f} req/s",
-            figure=f"ratio {signed_in_ratio:.2f}",
+            name="Throughput, signed-in trivial view against an anonymous one (context: the sign-in's cost)",
+            measured=f"{floor:.0f} req/s",
+            baseline=f"trivial {rates['trivial']:.0f} req/s",
+            figure=f"ratio {floor / rates['trivial']:.2f}",
             budget="-",
             passed=None,
-        ),
-    ]
+        )
+    )
+    return rows

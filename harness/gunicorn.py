@@ -62,6 +62,11 @@ class GunicornProcess:
         self._reader.start()
         self._wait_until_healthy()
 
+    @property
+    def pid(self) -> int:
+        """The master's; its workers are its children."""
+        return self._process.pid
+
     def _read(self) -> None:
         for line in self._process.stdout:
             self.output.append(line.rstrip("\n"))

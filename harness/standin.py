@@ -76,6 +76,11 @@ class StandInControl:
     def albums(self, user_id: int | None = None) -> list[dict]:
         return self._call("GET", "albums", params={"UserID": user_id} if user_id else None)
 
+    def pictures(self, album_id: int | None = None, *, image: bool = False) -> list[dict]:
+        """Stored pictures with their JPEG segments; with `image`, their bytes (base64, as `Image`)."""
+        params = {"AlbumID": album_id} if album_id else {}
+        return self._call("GET", "pictures", params={**params, **({"Image": "true"} if image else {})})
+
     def stats(self) -> dict:
         return self._call("GET", "stats")
 

@@ -23,6 +23,12 @@ def standin(standin_process) -> StandInControl:
 
 
 @pytest.fixture(autouse=True)
+def _picture_dir(settings, tmp_path):
+    """Pictures waiting to be sent go to this test's own directory, never the project's var/."""
+    settings.AW_PICTURE_DIR = tmp_path / "pictures"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """The cache counts failed sign-ins; each test starts without any."""
     from django.core.cache import cache

@@ -12,6 +12,7 @@ from .errors import (
     RemoteUnavailable,
     TokenRefused,
 )
+from .pictures import PictureInput
 from .types import Credentials, GroupMember, PictureAlbum
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "NotAuthorised",
     "OutcomeUnknown",
     "PictureAlbum",
+    "PictureInput",
     "RateLimited",
     "RemoteUnavailable",
     "TokenRefused",

@@ -22,6 +22,7 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from . import errors
 from .parsing import UnreadableBody, decode_body, error_details, looks_like_html
+from .pictures import PictureInput, added_picture_ids
 from .types import Credentials, GroupMember, GroupMembersPage, PictureAlbum, granted_permissions
 
 logger = logging.getLogger(__name__)
@@ -130,10 +131,30 @@ class AdultWorkClient:
         data = self._request("POST", path, body=body, write=True)
         return self._typed(PictureAlbum.from_data, data, write=True)
 
-    def albums_list(self, *, user_id: int, for_member: bool = False) -> list[PictureAlbum]:
+    def albums_list(
+        self, *, user_id: int, for_member: bool = False, with_picture_ids: bool = False
+    ) -> list[PictureAlbum]:
         path = "/v1/Groups/Pictures/GetAlbums" if for_member else "/v1/Pictures/GetAlbums"
-        data = self._request("GET", path, params={"UserID": user_id})
+        params: dict[str, Any] = {"UserID": user_id}
+        if with_picture_ids:
+            params["ReturnPictureIDs"] = "true"
+        data = self._request("GET", path, params=params)
         return self._typed(PictureAlbum.list_from_data, data)
+
+    def pictures_add(
+        self, *, album_id: int, pictures: list[PictureInput], member_id: int | None = None
+    ) -> list[int]:
+        """POST /v1/Pictures/AddPictures, or its group-manager twin when acting for `member_id`;
+        returns the new PictureIDs. A write: an unclear outcome raises OutcomeUnknown."""
+        if not pictures:
+            raise ValueError("AddPictures needs at least one picture")
+        body: dict[str, Any] = {"AlbumID": album_id, "Pictures": [picture.body() for picture in pictures]}
+        path = "/v1/Pictures/AddPictures"
+        if member_id is not None:
+            body = {"UserID": member_id, **body}
+            path = "/v1/Groups/Pictures/AddPictures"
+        data = self._request("POST", path, body=body, write=True)
+        return self._typed(added_picture_ids, data, write=True)
 
     def credentials_verify(self) -> Credentials:
         data = self._request("GET", "/v1/account/verifyCredentials")

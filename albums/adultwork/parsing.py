@@ -127,8 +127,16 @@ def error_details(content_type: str, text: str) -> tuple[str, dict[str, list[str
     return text_shown(message, max_length=MESSAGE_MAX_LENGTH), field_errors
 
 
+# The action's parameter name (camelCase: `request.`, `model.`) before a property path (PascalCase).
+_PARAMETER_PREFIX = re.compile(r"^[a-z]\w*\.(?=.)")
+# XML element names cannot hold `[` or `]`: .NET writes them as _x005B_ and _x005D_.
+_XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
 def _field_name(model_state_key: str) -> str:
-    """`request.Name`, `model.Name` and `Name` all name the field `Name`; a bare prefix names none."""
+    """`request.Name`, `model.Name` and `Name` all name the field `Name`, and `request.Pictures[1].Image`
+    names `Pictures[1].Image` (which picture matters); a bare prefix names none."""
     if model_state_key in {"request", "model", ""}:
         return ""
-    return model_state_key.rsplit(".", 1)[-1]
+    key = _XML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), model_state_key)
+    return _PARAMETER_PREFIX.sub("", key)

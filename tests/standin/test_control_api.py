@@ -1,5 +1,6 @@
 """The /_standin/ control API, latency, request log and connection statistics."""
 
+import base64
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +15,8 @@ VERIFY = "/v1/account/verifyCredentials"
 
 def test_reset_restores_the_demo_world(aw):
     aw.create_album({"Name": "gone after reset"})
+    jpeg = base64.b64encode(b"\xff\xd8\xff\xe0\x00\x02\xff\xd9").decode()
+    aw.call("POST", "/v1/Pictures/AddPictures", token=MEMBER_TOKEN, json={"AlbumID": 5000001, "Pictures": [{"Image": jpeg}]})
     aw.control("POST", "config", {"latency": 0.01, "modelstate_prefix": "", "force_format": "xml"})
     aw.control("POST", "faults", {"kind": "error", "match": "nothing-matches"})
     aw.control("POST", "clients", {"client_id": "extra", "client_secret": "s", "redirect_uris": ["http://x/cb"]})
@@ -27,10 +30,13 @@ def test_reset_restores_the_demo_world(aw):
         "refresh_token_lifetime": 14 * 86400,
         "modelstate_prefix": "request.",
         "force_format": None,
+        "picture_max_bytes": 20 * 1024 * 1024,
+        "pictures_max_request_bytes": 200 * 1024 * 1024,
     }
     assert aw.control("GET", "faults") == []
     assert aw.control("GET", "requests") == []
-    assert aw.control("GET", "stats") == {"connections_opened": 0, "requests": 0, "albums_created": 0}
+    assert aw.control("GET", "stats") == {"connections_opened": 0, "requests": 0, "albums_created": 0, "pictures_added": 0}
+    assert aw.control("GET", "pictures") == []
     assert aw.call("GET", VERIFY, token=issued["access_token"]).status_code == 401
     assert aw.call("GET", VERIFY, token=MEMBER_TOKEN).status_code == 200
     created = aw.create_album({"Name": "first again"}).json()

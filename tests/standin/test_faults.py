@@ -205,3 +205,15 @@ def test_malformed_fault_rule_is_refused(aw, rule):
     response = requests.post(f"{aw.url}/_standin/faults", json=rule, timeout=5)
     assert response.status_code == 400
     assert "error" in response.json()
+
+
+def test_a_request_queued_by_a_late_fault_has_no_effect_after_a_reset(aw):
+    """Else an album queued in one test appears in the next test's fresh world."""
+    add_fault(aw, kind="late", delay=0.6, match="CreateAlbum")
+    with pytest.raises(requests.ReadTimeout):
+        aw.create_album({"Name": "queued"}, timeout=0.2)
+
+    aw.control("POST", "reset")
+    time.sleep(0.8)
+
+    assert [album["AlbumName"] for album in aw.albums(100001)] == ["Holiday 2026"]
