@@ -4,6 +4,9 @@ Django raises when a form body is not UTF-8 (charset=iso-8859-1, utf-16, utf-7),
 DATA_UPLOAD_MAX_MEMORY_SIZE or has too many fields. It raises again from inside its own 400 and 500
 handlers, whose CSRF check reads the same body, so gunicorn answers with its bare 500 page. Reading
 the body once here, before any view or CSRF check, turns each of these into one clear answer.
+
+A multipart body is left alone: Django marks its own parse errors so they are not raised twice, and a
+view receiving pictures must choose its upload handlers before the body is read (albums/uploads.py).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ class UnreadableBodyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method == "POST":
+        if request.method == "POST" and request.content_type != "multipart/form-data":
             try:
                 request.POST  # noqa: B018 (reading it is the point: Django parses it once and keeps it)
             except (BadRequest, SuspiciousOperation, MultiPartParserError) as exc:
