@@ -6,6 +6,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.addresses import proxy_networks
+
 from .logs import FORMATTERS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -30,6 +32,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "accounts",
     "django_tasks",
     "django_tasks_db",
     "albums",
@@ -37,17 +43,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "awportal.health.HealthCheckMiddleware",
+    # X-Forwarded-* from anyone but our proxies are dropped before anything reads them.
+    "accounts.addresses.UntrustedForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a second factor; then the pages a
+    # session that still owes one may open (accounts/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before any view or CSRF check reads the body: an unreadable one gets the 400 page.
     "awportal.bodies.UnreadableBodyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "accounts.throttle.SignInPausedMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -110,17 +123,34 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out sign-in before any password is checked
+    "accounts.throttle.AddressThrottleBackend",  # refuses every sign-in from an address past its limit
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Sign-in throttling (django-axes), on the cache above: after AXES_FAILURE_LIMIT failed sign-ins for one
 # username from one address, that pair is refused for AXES_COOLOFF_TIME; the admin's sign-in too.
-# Per pair rather than per username, so nobody can lock a user out from elsewhere.
+# Per pair rather than per username, so nobody can lock a user out from elsewhere: the address is the
+# client's, read through the proxy (accounts/addresses.py, TRUSTED_PROXIES below).
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
+# Each attempt during a lockout starts the cool-off again, so the page can say it ends a cool-off from now.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.axes_lockout_response"
+# Password spraying stays under the per-user limit on many usernames: one address gets this many failed
+# sign-ins, whatever the usernames, per window (django-ratelimit on the same cache; accounts/throttle.py).
+SIGN_IN_ADDRESS_LIMIT = env.int("SIGN_IN_ADDRESS_LIMIT", default=20)
+SIGN_IN_ADDRESS_WINDOW = timedelta(minutes=15)
+# Two-step sign-in (django-otp: an authenticator app, TOTP, and single-use recovery codes). Offered to
+# everyone; required for administrators and for whoever may act for a group (accounts/selectors.py),
+# and for everyone with this switch.
+TWO_FACTOR_REQUIRED_FOR_ALL = env.bool("TWO_FACTOR_REQUIRED_FOR_ALL", default=False)
+OTP_TOTP_ISSUER = "AW Portal"
+# The admin lists devices (and can delete one, for a user who lost both phone and recovery codes), but
+# never shows an app's key, its QR code or recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # axes warns when its cache is per-process. A local DEBUG run is one process, which throttles
 # correctly on its own memory; with DEBUG off the warning (and check --deploy) stay.
 SILENCED_SYSTEM_CHECKS = ["axes.W001"] if DEBUG else []
@@ -168,8 +198,13 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env.bool("BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies whose X-Forwarded-For names the client: the same FORWARDED_ALLOW_IPS that tells gunicorn
+# whose X-Forwarded-Proto to believe (addresses or networks, or * for any peer). Without a proxy, none:
+# the peer is the client.
+TRUSTED_PROXIES = proxy_networks(env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1"])) if BEHIND_TLS_PROXY else []
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -2,6 +2,7 @@ import os
 
 import pytest
 
+from harness.second_factor import SignedInClient
 from harness.standin import StandInControl, StandInProcess
 
 _skipped: list[str] = []
@@ -20,6 +21,18 @@ def standin(standin_process) -> StandInControl:
     control = StandInControl(standin_process.url)
     control.reset()
     return control
+
+
+@pytest.fixture
+def client() -> SignedInClient:
+    """pytest-django's client, whose force_login also passes the second step where one is required."""
+    return SignedInClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user, client) -> SignedInClient:
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture(autouse=True)

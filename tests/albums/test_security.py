@@ -7,10 +7,10 @@ import socket
 import uuid
 
 import pytest
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from albums.models import AlbumRecord, Connection
+from harness.second_factor import SignedInClient
 from tests.factories import AlbumRecordFactory, ConnectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,12 @@ OWN_URLS = {  # the signed-in user's own things, never anyone else's
     "album_create": "POST",
     "pin_suggestion": "GET",
     "album_sync": "POST",
+    # Two-step sign-in (accounts/)
+    "two_factor": "GET",
+    "two_factor_setup": "POST",
+    "two_factor_verify": "POST",
+    "recovery_codes_new": "POST",
+    "two_factor_disable": "POST",
 }
 # Acting for group members: only for users with an agency connection; "not found" for everyone else.
 # The value says whether the URL names an object (a job, an agency or a roster entry) by id.
@@ -96,7 +102,7 @@ def test_every_agency_url_needs_signing_in(client, name):
 
 
 def test_every_agency_post_needs_the_csrf_token(manager, agency, standin):
-    browser = Client(enforce_csrf_checks=True)
+    browser = SignedInClient(enforce_csrf_checks=True)
     browser.force_login(manager)
     for name, (method, _) in AGENCY_URLS.items():
         if method == "POST":
@@ -153,7 +159,7 @@ def post_urls(record: AlbumRecord) -> list[str]:
 def test_every_post_needs_the_csrf_token(standin):
     user = ConnectionFactory().user
     record = AlbumRecordFactory(created_by=user, status=AlbumRecord.Status.UNKNOWN, album_id=None)
-    browser = Client(enforce_csrf_checks=True)
+    browser = SignedInClient(enforce_csrf_checks=True)
     browser.force_login(user)
 
     for url in post_urls(record):
@@ -164,7 +170,7 @@ def test_every_post_needs_the_csrf_token(standin):
 
 
 def test_a_post_with_the_csrf_token_goes_through(standin):
-    browser = Client(enforce_csrf_checks=True)
+    browser = SignedInClient(enforce_csrf_checks=True)
     browser.force_login(ConnectionFactory().user)
     page = browser.get(NEW).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
@@ -261,7 +267,7 @@ def test_every_page_is_served_under_a_csp_without_inline_code(client, standin):
     responses.append(client.post(reverse("album_sync")))
     responses += [client.get(record.get_absolute_url()) for record in records]
     responses += [client.post(NEW, {"submission_key": str(uuid.uuid4()), "name": ""}), client.get("/no-such-page/")]
-    responses.append(Client(enforce_csrf_checks=True).post(reverse("login"), {}))
+    responses.append(SignedInClient(enforce_csrf_checks=True).post(reverse("login"), {}))
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     responses += [
         client.get(reverse(name, args=args))
@@ -299,7 +305,7 @@ def test_tokens_pins_and_the_api_key_never_reach_pages_or_logs(client, standin, 
     records = list(AlbumRecord.objects.all())
     seen += [client.get(record.get_absolute_url()) for record in records]
     seen += [client.get(reverse(name)) for name in ("dashboard", "album_list", "connect")]
-    seen += [client.get(reverse("album_detail", args=[999999])), Client(enforce_csrf_checks=True).post(NEW)]
+    seen += [client.get(reverse("album_detail", args=[999999])), SignedInClient(enforce_csrf_checks=True).post(NEW)]
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     connection = Connection.objects.get()
     for model, pk in [("connection", connection.pk)] + [("albumrecord", record.pk) for record in records]:

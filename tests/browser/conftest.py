@@ -8,6 +8,7 @@ a JavaScript error or a Content Security Policy violation.
 
 from __future__ import annotations
 
+import base64
 import copy
 import os
 import re
@@ -15,9 +16,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, expect, sync_playwright
 
+from harness.second_factor import SignedInClient, totp_code, totp_device_confirmed
 from harness.standin import ROOT, StandInControl
 from tests.support.browser import DESKTOP, FAILING_IMPACTS, PHONE, AxeReport, HtmlChecker, chromium_launch
 
@@ -68,8 +72,9 @@ class Portal:
         self._scriptless: dict[Page, bool] = {}  # pages opened without JavaScript: whether at phone width
         self.problems: list[str] = []
 
-    def page(self, *, user=None, phone: bool = False, **context_options) -> Page:
-        """A page in a new browser context, signed in as `user` when given.
+    def page(self, *, user=None, phone: bool = False, second_step: bool = True, **context_options) -> Page:
+        """A page in a new browser context, signed in as `user` when given: past the second step too
+        where it is owed, unless second_step=False (then with the password alone).
 
         `context_options` go to Playwright's new_context: java_script_enabled=False, bypass_csp=True,
         permissions=[...].
@@ -77,7 +82,7 @@ class Portal:
         context = self._browser.new_context(base_url=self.url, **(PHONE if phone else DESKTOP), **context_options)
         self._contexts.append(context)
         if user is not None:
-            client = Client()
+            client = SignedInClient() if second_step else Client()
             client.force_login(user)
             cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
             context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": self.url}])
@@ -102,11 +107,28 @@ class Portal:
             self.problems.append(f"{response.status} for {response.url}")
 
     def sign_in(self, page: Page, username: str, password: str = "portal-password-1") -> None:
-        """Sign in through the sign-in form (the factories' users have the default password)."""
+        """Sign in through the sign-in form (the factories' users have the default password), and with
+        the code their authenticator app would show when the portal asks for one."""
         page.goto("/accounts/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
+        if re.search(r"/accounts/two-step/verify/", page.url):
+            device = totp_device_confirmed(get_user_model().objects.get(username=username))
+            # The next step's code: django-otp takes each step's once, and the test may have used this one.
+            page.get_by_label("Code").fill(totp_code(device, steps_ahead=1))
+            page.get_by_role("button", name="Continue").click()
+
+    def set_up_second_factor(self, page: Page) -> str:
+        """On the setup page, add the portal to the "app" (the key shown as text), confirm with its code,
+        and continue past the recovery codes. Returns the key."""
+        expect(page.get_by_role("heading", name="Set up two-step sign-in")).to_be_visible()
+        key = page.locator(".secret-key").inner_text().replace(" ", "")
+        page.get_by_label("Code").fill(totp_code(TOTPDevice(key=base64.b32decode(key).hex())))
+        page.get_by_role("button", name="Turn on two-step sign-in").click()
+        expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+        page.get_by_role("link", name="I have saved them, continue").click()
+        return key
 
     def approve_at_unified_login(self, page: Page, account: str) -> None:
         """From the Connection page, through the stand-in's Unified Login as `account`, and back."""

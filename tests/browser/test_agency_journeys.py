@@ -31,6 +31,7 @@ def test_a_manager_connects_and_creates_for_a_member_found_by_typing(portal):
     nav.get_by_role("link", name="Connection").click()
     portal.approve_at_unified_login(page, f"demo_agency ({DEMO_MANAGER_ID})")
     expect(page.locator(".messages")).to_contain_text(f"Connected AdultWork account {DEMO_MANAGER_ID}")
+    portal.set_up_second_factor(page)  # a group manager now: asked for a second factor before anything else
 
     nav.get_by_role("link", name="Agency").click()
     page.get_by_role("button", name="Refresh from AdultWork").click()

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from albums.models import AlbumRecord, BulkJob, BulkJobItem, Connection, Member
+from harness.second_factor import totp_device_confirmed
 from tests.browser.conftest import Portal
 from tests.factories import (
     FIRST_GROUP_MEMBER_ID,
@@ -259,6 +261,38 @@ def member_add_refused(portal: Portal, phone: bool) -> Page:
     return page
 
 
+def second_step_owed(path: str, *, app: bool) -> Callable[[Portal, bool], Page]:
+    """The agency's manager signed in with the password alone: asked to set up an app, or (`app`) for
+    its code."""
+
+    def open_page(portal: Portal, phone: bool) -> Page:
+        user = demo_agency().user
+        if app:
+            totp_device_confirmed(user)
+        page = portal.page(user=user, phone=phone, second_step=False)
+        page.goto(path)
+        return page
+
+    return open_page
+
+
+def recovery_codes(portal: Portal, phone: bool) -> Page:
+    page = agency_page("/accounts/two-step/")(portal, phone)
+    page.get_by_role("button", name="Make new recovery codes").click()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    return page
+
+
+def sign_in_paused(portal: Portal, phone: bool) -> Page:
+    demo_user()
+    for _ in range(5):
+        Client().post("/accounts/login/", {"username": "demo", "password": "wrong"})  # 127.0.0.1, as the browser
+    page = portal.page(phone=phone)
+    portal.sign_in(page, "demo")
+    expect(page.get_by_role("heading", name="Too many failed sign-ins")).to_be_visible()
+    return page
+
+
 @dataclass(frozen=True)
 class Screen:
     slug: str
@@ -302,6 +336,14 @@ SCREENS = [
     Screen("bulk-job-finished", "Bulk job, finished: created, failed, unknown", bulk_job_page(finished_job),
            screenshot=True),
     Screen("member-album", "Album record for a member", member_record),
+    Screen("sign-in-paused", "Sign-in paused after failed attempts", sign_in_paused),
+    Screen("two-step-off", "Two-step sign-in, off", signed_in("/accounts/two-step/")),
+    Screen("two-step-on", "Two-step sign-in, on", agency_page("/accounts/two-step/")),
+    Screen("two-step-setup", "Two-step sign-in, set up (owed)", second_step_owed("/accounts/two-step/setup/", app=False),
+           screenshot=True),
+    Screen("two-step-verify", "Two-step sign-in, the code", second_step_owed("/accounts/two-step/verify/", app=True),
+           screenshot=True),
+    Screen("recovery-codes", "Recovery codes, shown once", recovery_codes),
 ]
 
 

@@ -54,3 +54,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"AW Portal: {url}"))
         for username, password, _, role in DEMO_USERS:
             self.stdout.write(f"  sign in as {username} / {password} ({role})")
+        self.stdout.write(
+            "  agency, staff and admin act for others, so at their first sign-in they set up two-step sign-in:\n"
+            "  scan the QR code with an authenticator app, or, without one, print the current code for the\n"
+            "  key the page shows with: .venv/bin/python -m accounts.totp KEY"
+        )

@@ -59,8 +59,10 @@ def test_connecting_stores_the_account_and_encrypted_tokens_that_renew(member, s
     assert exchange["grant_type"] == "authorization_code" and exchange["client_id"] == "awportal-demo"
     access = secret_decrypt(connection.access_token_encrypted)
     assert standin.requests("verifycredentials")[-1]["headers"]["Authorization"] == f"Bearer {access}"
-    page = member.get(reverse("connect")).content.decode()
-    assert "Connected AdultWork account 200001" in page and access not in page
+    # A group manager now, so the next page asks for a second factor first.
+    page = member.get(reverse("connect"), follow=True)
+    assert page.redirect_chain[-1][0].startswith(reverse("two_factor_setup"))
+    assert "Connected AdultWork account 200001" in page.content.decode() and access not in page.content.decode()
 
 
 def test_a_cancelled_login_changes_nothing_and_says_so(member, standin):

@@ -286,9 +286,10 @@ def test_agency_staff_see_what_was_sent_through_the_agency_merged_in_date_order(
     assert names_on(client.get(LIST, {"sent_by": agency.user.pk})) == ["Manager"]
 
 
-# session, user, agency connections, the senders to choose from, rows and capped count of each of the
-# two parts (own records, the agency's), the navigation's connection.
-AGENCY_LIST_QUERIES = 9
+# session, user, the second factor the session passed (agency staff must have one), agency connections,
+# the senders to choose from, rows and capped count of each of the two parts (own records, the
+# agency's), the navigation's connection.
+AGENCY_LIST_QUERIES = 10
 
 
 @pytest.mark.parametrize("size", [0, HISTORY_PAGE_SIZE + 1, 3 * HISTORY_PAGE_SIZE])
