@@ -113,12 +113,16 @@ def portal(django_db_setup, django_db_blocker, standin_process, tmp_path_factory
 
 @pytest.fixture(scope="module")
 def attacker(portal, django_db_blocker) -> Callable[..., Attacker]:
-    """`attacker(user)`: a session signed in as `user` (a session row, as Django's force_login makes)."""
+    """`attacker(user)`: a session signed in as `user` (a session row, as Django's force_login makes), past
+    the second step too when the user owes one (agency accounts)."""
 
     def signed_in(user) -> Attacker:
         from django.conf import settings
         from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
         from django.contrib.sessions.backends.db import SessionStore
+
+        from accounts.selectors import second_factor_required
+        from harness.second_factor import second_factor_pass
 
         with django_db_blocker.unblock():
             store = SessionStore()
@@ -126,6 +130,8 @@ def attacker(portal, django_db_blocker) -> Callable[..., Attacker]:
             store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
             store.create()
+            if second_factor_required(user=user):
+                second_factor_pass(store, user)
         session = Attacker(portal)
         session.cookies.set(settings.SESSION_COOKIE_NAME, store.session_key)
         return session
