@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-import redis
 import requests
 
-from harness.gunicorn import ROOT, GunicornProcess, portal_env
+from harness.gunicorn import GunicornProcess
+from tests.attack.served import production_server
 
 REDIS_URL = os.environ.get("ATTACK_REDIS_URL", "redis://127.0.0.1:6379/11")
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -77,38 +75,19 @@ class Attacker(requests.Session):
 
 @pytest.fixture(scope="module")
 def portal(django_db_setup, django_db_blocker, standin_process, tmp_path_factory):
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    database = connection.settings_dict
-    root = tmp_path_factory.mktemp("attack")
-    env = portal_env(
-        DATABASE_URL=f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        CACHE_URL=REDIS_URL,
+    with production_server(
+        redis_url=REDIS_URL,
+        static_root=tmp_path_factory.mktemp("attack") / "static",
+        django_db_blocker=django_db_blocker,
+        threads=4,
         LOG_FORMAT="json",
-        STATIC_ROOT=str(root / "static"),
         AW_API_BASE_URL=standin_process.url,
         AW_OAUTH_BASE_URL=standin_process.url,
         AW_CLIENT_ID="awportal-demo",
         AW_CLIENT_SECRET="awportal-demo-secret",
         AW_API_KEY="demo-api-key",
-        # The test process writes tokens and sessions the server must read.
-        SECRET_KEY=settings.SECRET_KEY,
-        AW_TOKEN_KEYS=",".join(settings.AW_TOKEN_KEYS),
-    )
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput"],
-        cwd=ROOT, env={"PATH": "/usr/bin:/bin", **env}, check=True, capture_output=True, timeout=120,
-    )
-    server = GunicornProcess(env, workers=1, threads=4)
-    try:
+    ) as server:
         yield Portal(server=server, standin_url=standin_process.url)
-    finally:
-        server.stop()
-        with django_db_blocker.unblock():
-            call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture(scope="module")
