@@ -36,8 +36,8 @@ class HistoryAdmin(admin.ModelAdmin):
 
 @admin.register(AlbumRecord)
 class AlbumRecordAdmin(HistoryAdmin):
-    list_display = ["name", "status", "created_by", "aw_user_id", "member_nickname", "acting_aw_user_id", "for_member", "album_id", "created_at"]
-    list_filter = ["status", "for_member", "created_at"]
+    list_display = ["name", "kind", "status", "created_by", "aw_user_id", "member_nickname", "acting_aw_user_id", "for_member", "album_id", "created_at"]
+    list_filter = ["kind", "status", "for_member", "created_at"]
     search_fields = ["name", "created_by__username", "aw_user_id", "member_nickname", "album_id"]
     list_select_related = ["created_by"]
     date_hierarchy = "created_at"

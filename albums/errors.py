@@ -49,37 +49,42 @@ def _wait(exc: aw.RateLimited) -> str:
     return f"in {math.ceil(exc.retry_after)} seconds"
 
 
-def portal_error_from(exc: aw.AdultWorkError) -> PortalError:
-    """A message that says what happened and what to do next, for each kind of API failure."""
+def portal_error_from(exc: aw.AdultWorkError, *, creating: bool = True) -> PortalError:
+    """A message that says what happened and what to do next, for each kind of API failure: of a create,
+    or (`creating` False) of an edit, a removal or pictures, which change an album that exists."""
+    nothing = "Nothing was created" if creating else "Nothing was changed"
     if isinstance(exc, aw.InvalidRequest):
         if exc.field_errors:
             return PortalError(
                 "AdultWork refused the album; see the messages next to the fields.",
                 field_errors=exc.field_errors,
             )
-        return PortalError(f"{exc.message} Nothing was created; check the form and send it again.")
+        return PortalError(f"{exc.message} {nothing}; check the form and send it again.")
     if isinstance(exc, aw.NotAuthorised):
         return PortalError(
-            "AdultWork no longer accepts your connection's access token. Nothing was created. "
+            f"AdultWork no longer accepts your connection's access token. {nothing}. "
             "Connect your AdultWork account again, then send the form again.",
             code=PortalError.RECONNECT,
         )
     if isinstance(exc, aw.MissingScope):
         return PortalError(
             f"Your AdultWork connection was not granted the {exc.scope} permission, which this needs. "
-            "Nothing was created. Connect again and allow it."
+            f"{nothing}. Connect again and allow it."
         )
     if isinstance(exc, aw.Forbidden):
-        return PortalError(f"{exc.message} Nothing was created.")
+        return PortalError(f"{exc.message} {nothing}.")
     if isinstance(exc, aw.RateLimited):
-        return PortalError(f"AdultWork is limiting requests right now. Nothing was created; try again {_wait(exc)}.")
+        return PortalError(f"AdultWork is limiting requests right now. {nothing}; try again {_wait(exc)}.")
     if isinstance(exc, aw.OutcomeUnknown):
+        what = "the album was created" if creating else "AdultWork did it"
         return PortalError(
-            f"{exc.message} We cannot tell whether the album was created, so it was not sent again. "
+            f"{exc.message} We cannot tell whether {what}, so it was not sent again. "
             "Check the record before trying again."
         )
+    if isinstance(exc, aw.NotFound) and not creating:
+        return PortalError(f"{exc.message} The album is not there any more (removed?). {nothing}.")
     if isinstance(exc, aw.RemoteUnavailable):
-        return PortalError(f"{exc.message} Nothing was created; try again in a moment.")
+        return PortalError(f"{exc.message} {nothing}; try again in a moment.")
     return PortalError(f"{exc.message} Try again in a moment.")
 
 
@@ -95,6 +100,19 @@ def check_error_from(exc: aw.AdultWorkError) -> PortalError:
     if isinstance(exc, aw.RateLimited):
         return PortalError(f"AdultWork is limiting requests right now. Check again {_wait(exc)}.")
     return PortalError(f"{exc.message} The album list could not be read; check again in a moment.")
+
+
+def gallery_error_from(exc: aw.AdultWorkError) -> PortalError:
+    """Why an account's albums could not be read for the Gallery: a read, so nothing changed either way."""
+    if isinstance(exc, aw.NotAuthorised):
+        return PortalError(
+            "AdultWork no longer accepts the connection's access token, so the albums could not be read. "
+            "Connect the AdultWork account again.",
+            code=PortalError.RECONNECT,
+        )
+    if isinstance(exc, aw.RateLimited):
+        return PortalError(f"AdultWork is limiting requests right now. Try again {_wait(exc)}.")
+    return PortalError(f"{exc.message} The albums could not be read; try again in a moment.")
 
 
 def member_list_error_from(exc: aw.AdultWorkError) -> PortalError:

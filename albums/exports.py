@@ -13,7 +13,7 @@ from .models import AlbumRecord
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection). A leading
 # quote makes it text; the value is still readable.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-STATUS_LABELS = dict(AlbumRecord.Status.choices)
+KIND_LABELS = dict(AlbumRecord.Kind.choices)
 
 
 def csv_cell(value: Any) -> str:
@@ -33,6 +33,7 @@ def csv_cell(value: Any) -> str:
 HISTORY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Started (UTC)", "created_at"),
     ("Finished (UTC)", "completed_at"),
+    ("Operation", "kind"),
     ("Status", "status"),
     ("Name", "name"),
     ("Description", "description"),
@@ -46,6 +47,7 @@ HISTORY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Error", "error_message"),
 )
 HISTORY_FIELDS = tuple(field for _, field in HISTORY_COLUMNS)
+KIND_COLUMN = HISTORY_FIELDS.index("kind")
 STATUS_COLUMN = HISTORY_FIELDS.index("status")
 
 
@@ -62,5 +64,7 @@ def history_csv_lines(rows: Iterable[tuple]) -> Iterator[str]:
     yield writer.writerow([heading for heading, _ in HISTORY_COLUMNS])
     for row in rows:
         cells = [csv_cell(value) for value in row]
-        cells[STATUS_COLUMN] = STATUS_LABELS.get(row[STATUS_COLUMN], cells[STATUS_COLUMN])
+        kind, status = row[KIND_COLUMN], row[STATUS_COLUMN]
+        cells[KIND_COLUMN] = KIND_LABELS.get(kind, cells[KIND_COLUMN])
+        cells[STATUS_COLUMN] = AlbumRecord.label_for(kind=kind, status=status)
         yield writer.writerow(cells)

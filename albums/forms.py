@@ -344,6 +344,113 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
         return cleaned
 
 
+class AlbumEditForm(AlbumForm):
+    """Edit album: the create form's fields and rules, and what to do with the PIN.
+
+    The PIN is never echoed. `current_pin` is what the portal holds for the album: its PIN (decrypted),
+    "" when the portal knows it has none, None when the portal does not know (an album made elsewhere).
+    An empty PIN box keeps what the portal holds; a PIN typed replaces it; **Remove the PIN** removes it
+    and its price. UpdateAlbum is sent every field, so a PIN the portal does not hold cannot be kept:
+    the form then asks for a PIN or for its removal.
+    """
+
+    remove_pin = forms.BooleanField(
+        label="Remove the PIN",
+        required=False,
+        help_text="The album then opens without a PIN; its PIN price goes too.",
+    )
+
+    def __init__(self, *args, current_pin: str | None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.current_pin = current_pin
+        if current_pin:
+            help_text = (
+                "Leave empty to keep the album's PIN; type 4 letters or digits to change it. The portal never "
+                "shows the PIN in this form."
+            )
+        elif current_pin == "":
+            help_text = "The album has no PIN. Type 4 letters or digits, hard to guess, to add one."
+        else:
+            help_text = (
+                "The portal does not hold this album's PIN, so it cannot keep it: type a PIN (4 letters or "
+                "digits, hard to guess), or tick Remove the PIN."
+            )
+        self.fields["pin_number"].help_text = help_text
+
+    def clean(self) -> dict:
+        cleaned = self.cleaned_data
+        typed = bool(cleaned.get("pin_number")) or "pin_number" in self.errors
+        if cleaned.get("remove_pin"):
+            if typed:
+                self.add_error("pin_number", "Type a new PIN or tick Remove the PIN, not both.")
+            cleaned["pin_price"] = None
+            self.errors.pop("pin_price", None)
+        elif not typed and self.current_pin is not None:
+            cleaned["pin_number"] = self.current_pin
+        elif not typed and cleaned.get("pin_price") is None and "pin_price" not in self.errors:
+            self.add_error("pin_number", "The portal does not hold this album's PIN: type one, or tick Remove the PIN.")
+        return super().clean()
+
+
+class AlbumRemoveForm(PortalErrorFormMixin, forms.Form):
+    remove_pictures = forms.BooleanField(
+        label="Also remove its pictures",
+        required=False,
+        help_text="Without this, AdultWork keeps the album's pictures in your gallery, outside any album.",
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+# AddPictures documents no limits on a picture's Title and Description; these are the portal's own,
+# so that no field can be huge.
+PICTURE_TITLE_MAX_LENGTH = 200
+PICTURE_DESCRIPTION_MAX_LENGTH = 2000
+PICTURE_TYPES = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PictureFilesField(forms.FileField):
+    """Several files at once; each is judged by the picture checks (albums.pictures), which name it."""
+
+    widget = MultipleFileInput(attrs={"accept": PICTURE_TYPES})
+
+    def clean(self, data, initial=None):
+        files = [item for item in (data if isinstance(data, (list, tuple)) else [data]) if item]
+        if not files and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return files
+
+
+class PictureTextFields(forms.Form):
+    title = ApiTextField(label="Title", required=False, max_length=PICTURE_TITLE_MAX_LENGTH)
+    description = ApiTextField(
+        label="Description",
+        required=False,
+        max_length=PICTURE_DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PictureUploadForm(PictureTextFields):
+    field_order = ["pictures", "title", "description"]
+
+    pictures = PictureFilesField(
+        label="Pictures",
+        error_messages={"required": "Choose at least one picture."},
+        help_text="JPEG, PNG, WebP or HEIC; choose several at once. Each is sent as a JPEG with its location, "
+        "camera and all other data removed.",
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].help_text = "Given to each picture; you can change it for each one before sending."
+        self.fields["description"].help_text = "Given to each picture too, and editable per picture."
+
+
 # RFC 6750, section 2.1: b64token. Anything else (spaces, line breaks, letters outside ASCII) could not
 # travel in an Authorization header, so it is refused here rather than failing on the way out.
 BEARER_TOKEN_PATTERN = r"\A[A-Za-z0-9\-._~+/]+=*\Z"
@@ -410,6 +517,26 @@ class BulkJobForm(AlbumForm):
         return None if self.cleaned_data["all_members"] else self.cleaned_data["members"]
 
 
+class GalleryAccountForm(forms.Form):
+    """Whose albums the Gallery shows: one's own, or (agency staff) a group member's."""
+
+    member = forms.TypedChoiceField(
+        label="Whose albums",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Your own account, or a group member you may act for.",
+    )
+
+    def __init__(self, data: QueryDict, *, members: Iterable[Member]) -> None:
+        super().__init__(data)
+        self.fields["member"].choices = [("", "Your own account")] + member_choices(members)
+
+    @property
+    def member_user_id(self) -> int | None:
+        return self.cleaned_data.get("member") if self.is_valid() else None
+
+
 class MemberAddForm(PortalErrorFormMixin, forms.Form):
     aw_user_id = UserIdField(label="AdultWork UserID")
     nickname = forms.CharField(
@@ -443,6 +570,9 @@ class HistoryFilterForm(forms.Form):
     SORT_OLDEST = "oldest"
 
     name = forms.CharField(label="Album name contains", required=False, max_length=200)
+    kind = forms.ChoiceField(
+        label="Operation", required=False, choices=[("", "Any operation"), *AlbumRecord.Kind.choices]
+    )
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any status"), *AlbumRecord.Status.choices]
     )
@@ -476,6 +606,7 @@ class HistoryFilterForm(forms.Form):
         data = self.cleaned_data
         return AlbumRecordFilters(
             status=data.get("status", ""),
+            kind=data.get("kind", ""),
             member_id=data.get("member"),
             sent_by_id=data.get("sent_by"),
             created_from=data.get("created_from"),

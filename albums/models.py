@@ -83,13 +83,23 @@ class AlbumDefinition(models.Model):
 
 
 class AlbumRecord(AlbumDefinition):
-    """One attempt to create an album: what was asked, for whom, by whom, and what came of it."""
+    """One operation on an album (create it, edit it, remove it, or add a batch of pictures to it):
+    what was asked, for whom, by whom, and what came of it."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", "Create"
+        EDIT = "edit", "Edit"
+        REMOVE = "remove", "Remove"
+        ADD_PICTURES = "add_pictures", "Add pictures"
 
     class Status(models.TextChoices):
         PENDING = "pending", "In progress"
-        CREATED = "created", "Created"
+        CREATED = "created", "Created"  # the operation did what it asked, whatever its kind
         FAILED = "failed", "Failed"
         UNKNOWN = "unknown", "Outcome unknown"
+
+    # What "created" means for each kind, as the history shows it.
+    DONE_LABELS = {Kind.CREATE: "Created", Kind.EDIT: "Changed", Kind.REMOVE: "Removed", Kind.ADD_PICTURES: "Sent"}
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="album_records"
@@ -99,6 +109,9 @@ class AlbumRecord(AlbumDefinition):
         "acting AdultWork UserID", help_text="The connected account that made the request."
     )
     submission_key = models.UUIDField(editable=False)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CREATE)
+    # RemoveAlbum's RemoveAllPictures, as sent (remove only).
+    remove_pictures = models.BooleanField("also remove its pictures", default=False)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     error_message = models.TextField(blank=True)
@@ -154,6 +167,10 @@ class AlbumRecord(AlbumDefinition):
     bulk_job = models.ForeignKey(
         "BulkJob", on_delete=models.PROTECT, null=True, blank=True, related_name="records"
     )
+    picture_upload = models.ForeignKey(
+        "PictureUpload", on_delete=models.PROTECT, null=True, blank=True, related_name="records",
+        help_text="For a batch of pictures: the upload it belongs to.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -161,10 +178,11 @@ class AlbumRecord(AlbumDefinition):
             models.UniqueConstraint(
                 fields=["created_by", "submission_key"], name="albumrecord_unique_submission"
             ),
-            # One album is the outcome of one attempt at most, however its outcome was learnt.
+            # One album is the outcome of one create at most, however its outcome was learnt. Edits,
+            # removals and pictures name the album they act on, as many times as they like.
             models.UniqueConstraint(
                 fields=["aw_user_id", "album_id"],
-                condition=models.Q(album_id__isnull=False),
+                condition=models.Q(album_id__isnull=False, kind="create"),
                 name="albumrecord_unique_album",
             ),
         ]
@@ -176,14 +194,28 @@ class AlbumRecord(AlbumDefinition):
             models.Index(fields=["connection", "-created_at", "-id"], name="albumrecord_connection_recent"),
             models.Index(fields=["aw_user_id", "-created_at", "-id"], name="albumrecord_member_recent"),
             models.Index(fields=["created_by", "status", "-created_at", "-id"], name="albumrecord_user_status"),
+            models.Index(fields=["created_by", "kind", "-created_at", "-id"], name="albumrecord_user_kind"),
+            # An album's operations, for its record page and for what the portal knows of its PIN.
+            models.Index(fields=["aw_user_id", "album_id", "-created_at"], name="albumrecord_album_operations"),
             models.Index(fields=["created_by", "aw_user_id", "-created_at", "-id"], name="albumrecord_user_member"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_status_display()})"
+        return f"{self.get_kind_display()} {self.name} ({self.status_label})"
 
     def get_absolute_url(self) -> str:
         return reverse("album_detail", args=[self.pk])
+
+    @property
+    def status_label(self) -> str:
+        return self.label_for(kind=self.kind, status=self.status)
+
+    @classmethod
+    def label_for(cls, *, kind: str, status: str) -> str:
+        """The status as the history says it: a finished edit is "Changed", not "Created"."""
+        if status == cls.Status.CREATED:
+            return cls.DONE_LABELS.get(kind, "Done")
+        return cls.Status(status).label if status in cls.Status.values else status
 
     @property
     def stopped_waiting_at(self) -> datetime:
@@ -214,7 +246,9 @@ class AlbumRecord(AlbumDefinition):
 
     @property
     def can_send_again(self) -> bool:
-        return self.confirmed_absent_at is not None and self.next_attempt is None
+        """A create proven never received may be sent again; other kinds are asked for anew (an edit or a
+        removal from its page) or sent by their upload."""
+        return self.kind == self.Kind.CREATE and self.confirmed_absent_at is not None and self.next_attempt is None
 
 
 class Member(models.Model):
@@ -303,3 +337,88 @@ class BulkJobItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nickname or self.aw_user_id} in job {self.job_id}"
+
+
+class PictureUpload(models.Model):
+    """Pictures added to one album: prepared on upload, then sent in the background in batches, each
+    batch an operation record of its own (kind "add pictures"), claimed before it is sent."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Not sent yet"
+        QUEUED = "queued", "Waiting for the worker"
+        RUNNING = "running", "Sending"
+        FINISHED = "finished", "Finished"
+        DISCARDED = "discarded", "Discarded"
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="picture_uploads")
+    submission_key = models.UUIDField(editable=False)
+    connection = models.ForeignKey(
+        Connection, on_delete=models.SET_NULL, null=True, blank=True, related_name="picture_uploads"
+    )
+    acting_aw_user_id = models.BigIntegerField("acting AdultWork UserID")
+    aw_user_id = models.BigIntegerField("AdultWork UserID", help_text="The account the album belongs to.")
+    for_member = models.BooleanField("for a group member", default=False)
+    member_nickname = models.CharField(max_length=100, blank=True)
+    album_id = models.BigIntegerField("AlbumID")
+    album_name = models.CharField(max_length=200, help_text="The album's name when the pictures were added.")
+    # Where the prepared pictures wait (albums.services.picture_files); emptied once they are sent.
+    batch_id = models.CharField(max_length=32, editable=False)
+    # The album's PictureIDs as last known: read before the first batch, grown by each batch's answer.
+    # A batch whose answer was lost is settled by what GetAlbums lists beyond these.
+    known_picture_ids = models.TextField(blank=True, editable=False)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    error_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, help_text="Last progress: a running upload that stops moving can be resumed.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["created_by", "submission_key"], name="pictureupload_unique_submission"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pictures for {self.album_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("picture_upload_detail", args=[self.pk])
+
+    @property
+    def stalled_before(self) -> datetime:
+        """A running upload with no progress since this moment has lost its worker: each batch's request,
+        a token refresh and a check all end within the timeouts, with room to spare."""
+        return timezone.now() - timedelta(seconds=4 * (settings.AW_CONNECT_TIMEOUT + settings.AW_READ_TIMEOUT) + 60)
+
+    @property
+    def is_stalled(self) -> bool:
+        return self.status == self.Status.RUNNING and self.updated_at < self.stalled_before
+
+
+class UploadedPicture(models.Model):
+    """One picture of an upload: what the user chose and typed, never the image itself (that waits on
+    disk, re-encoded, until sent)."""
+
+    upload = models.ForeignKey(PictureUpload, on_delete=models.CASCADE, related_name="pictures")
+    position = models.PositiveSmallIntegerField()
+    file_name = models.CharField(max_length=255, help_text="As the user's file was named; shown, never used as a path.")
+    size_bytes = models.PositiveIntegerField(help_text="Of the re-encoded JPEG that is sent.")
+    file_id = models.CharField(max_length=32, editable=False)
+    title = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    record = models.ForeignKey(
+        AlbumRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="pictures",
+        help_text="The operation (one batch) that sent it.",
+    )
+    picture_id = models.BigIntegerField("PictureID", null=True, blank=True)
+
+    class Meta:
+        ordering = ["upload", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["upload", "position"], name="uploadedpicture_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -16,13 +16,13 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from .crypto import secret_decrypt
-from .models import AlbumRecord, BulkJob, BulkJobItem, Connection, Member
+from .models import AlbumRecord, BulkJob, BulkJobItem, Connection, Member, PictureUpload
 from .pagination import Cursor, SeekPage, SeekPaginator
 
 HISTORY_PAGE_SIZE = 50
 HISTORY_COUNT_CAP = 1000
 # What a history row shows; the rest (descriptions, answers) stays in the database.
-HISTORY_LIST_FIELDS = ("id", "created_at", "name", "aw_user_id", "status", "album_id", "remote_missing_since")
+HISTORY_LIST_FIELDS = ("id", "created_at", "kind", "name", "aw_user_id", "status", "album_id", "remote_missing_since")
 
 
 def connection_get(*, user: AbstractBaseUser) -> Connection | None:
@@ -38,6 +38,7 @@ class AlbumRecordFilters:
     """What the history is narrowed to. Dates are whole days in the portal's time zone, both included."""
 
     status: str = ""
+    kind: str = ""
     member_id: int | None = None
     sent_by_id: int | None = None
     created_from: date | None = None
@@ -102,6 +103,8 @@ def album_record_senders(*, user: AbstractBaseUser) -> Sequence[AbstractBaseUser
 def _filtered(records: QuerySet[AlbumRecord], filters: AlbumRecordFilters) -> QuerySet[AlbumRecord]:
     if filters.status:
         records = records.filter(status=filters.status)
+    if filters.kind:
+        records = records.filter(kind=filters.kind)
     if filters.member_id is not None:
         records = records.filter(aw_user_id=filters.member_id)
     if filters.sent_by_id is not None:
@@ -306,6 +309,87 @@ def bulk_job_progress(*, job: BulkJob) -> BulkJobProgress:
     return BulkJobProgress(job=job, items=outcomes, counts={name: counts[name] for name in OUTCOMES})
 
 
+def album_definition_latest(*, aw_user_id: int, album_id: int) -> AlbumRecord | None:
+    """The last create or edit of this album that AdultWork took: the name, description, PIN and price
+    the portal last gave it (what an edit keeps when the user does not change them)."""
+    return (
+        AlbumRecord.objects.filter(
+            aw_user_id=aw_user_id,
+            album_id=album_id,
+            kind__in=[AlbumRecord.Kind.CREATE, AlbumRecord.Kind.EDIT],
+            status=AlbumRecord.Status.CREATED,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def album_operations(*, user: AbstractBaseUser, record: AlbumRecord) -> QuerySet[AlbumRecord]:
+    """What was done to the album a created record made, since: its edits, pictures and removal, as the
+    user may see them (newest first)."""
+    if record.album_id is None:
+        return AlbumRecord.objects.none()
+    return (
+        album_record_visible(user=user)
+        .filter(aw_user_id=record.aw_user_id, album_id=record.album_id)
+        .exclude(pk=record.pk)
+        .order_by("-created_at", "-id")
+    )
+
+
 def album_record_pin(*, record: AlbumRecord) -> str:
     """The record's PIN in clear, for showing to its owner on request; never log it."""
     return secret_decrypt(record.pin_number_encrypted)
+
+
+# --- Pictures -------------------------------------------------------------------------------------
+
+
+def picture_upload_get(*, user: AbstractBaseUser, pk: int) -> PictureUpload | None:
+    """An upload the user may follow: their own, or a member's sent through an agency they may use."""
+    visible = Q(created_by=user) | Q(for_member=True, connection__in=agency_connections_for(user=user))
+    return PictureUpload.objects.filter(visible, pk=pk).first()
+
+
+@dataclass(frozen=True)
+class PictureUploadProgress:
+    upload: PictureUpload
+    pictures: list
+    sent: int
+    unknown: int
+    failed: int
+
+    @property
+    def total(self) -> int:
+        return len(self.pictures)
+
+    @property
+    def not_sent(self) -> int:
+        return self.total - self.sent - self.unknown
+
+    @property
+    def can_resume(self) -> bool:
+        """Whether "Send the rest" may queue it again: finished with pictures not sent or unsettled, or
+        running with a worker that stopped moving."""
+        if self.upload.status == PictureUpload.Status.FINISHED:
+            return self.not_sent + self.unknown > 0
+        return self.upload.is_stalled
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.sent / self.total) if self.total else 100
+
+
+def picture_upload_progress(*, upload: PictureUpload) -> PictureUploadProgress:
+    """Each picture and the outcome of the batch that carries it, and how many are sent so far."""
+    upload.refresh_from_db(fields=["status", "error_message", "started_at", "finished_at", "updated_at"])
+    pictures = list(upload.pictures.select_related("record").order_by("position"))
+    statuses = Counter(picture.record.status for picture in pictures if picture.record is not None)
+    # A failed batch's pictures are counted as not sent: they go again with "Send the rest".
+    return PictureUploadProgress(
+        upload=upload,
+        pictures=pictures,
+        sent=statuses[AlbumRecord.Status.CREATED],
+        unknown=statuses[AlbumRecord.Status.UNKNOWN],
+        failed=statuses[AlbumRecord.Status.FAILED],
+    )

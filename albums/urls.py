@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agency, connections, create, history
+from .views import agency, album_changes, connections, create, gallery, history, pictures
 
 urlpatterns = [
     path("", history.dashboard, name="dashboard"),
@@ -9,6 +9,14 @@ urlpatterns = [
     path("connect/callback/", connections.connect_callback, name="connect_callback"),
     path("connect/disconnect/", connections.disconnect, name="disconnect"),
     path("albums/", history.album_list, name="album_list"),
+    path("gallery/", gallery.gallery, name="gallery"),
+    path("gallery/<int:album_id>/edit/", album_changes.album_edit_view, name="album_edit"),
+    path("gallery/<int:album_id>/remove/", album_changes.album_remove_view, name="album_remove"),
+    path("gallery/<int:album_id>/pictures/", pictures.picture_upload_create_view, name="picture_upload_create"),
+    path("pictures/<int:pk>/", pictures.picture_upload_detail, name="picture_upload_detail"),
+    path("pictures/<int:pk>/resume/", pictures.picture_upload_resume_view, name="picture_upload_resume"),
+    path("pictures/<int:pk>/discard/", pictures.picture_upload_discard_view, name="picture_upload_discard"),
+    path("pictures/<int:pk>/progress/", pictures.picture_upload_progress_json, name="picture_upload_progress"),
     path("albums/new/", create.album_create_view, name="album_create"),
     path("albums/new/pin/", create.pin_suggestion, name="pin_suggestion"),
     path("albums/sync/", history.album_sync, name="album_sync"),

@@ -3,6 +3,7 @@
 import math
 import re
 from collections.abc import Callable
+from typing import Any
 
 from . import demo
 from .exchange import Request, Response
@@ -10,7 +11,7 @@ from .records import Album, Group
 from .render import MODELS_NS, PICTURES_NS, HttpError, Many, Obj, api_response, wants_xml
 from .state import State
 from .tokens import ACCOUNT_INFORMATION, KNOWN_SCOPES, PROFILE_GALLERY, AccessToken
-from .validation import INT32_RANGE, UnreadableBody, check_album_request, read_json_object
+from .validation import INT32_RANGE, UnreadableBody, check_album_request, check_remove_request, read_json_object
 
 DENIED = "Authorization has been denied for this request."
 INVALID = "The request is invalid."
@@ -20,7 +21,7 @@ MEMBERS_PER_PAGE_MAX = 100
 # An Int32 in ASCII digits; more than 11 cannot be one, and are not read as a number at all.
 _INTEGER = re.compile("[+-]?[0-9]{1,11}")
 
-Result = tuple[int, Obj | Many | HttpError]
+Result = tuple[int, Obj | Many | HttpError | bool]
 
 
 class Refusal(Exception):
@@ -30,7 +31,7 @@ class Refusal(Exception):
         self.error = HttpError(message, model_state)
 
 
-def _render(state: State, request: Request, status: int, value: Obj | Many | HttpError) -> Response:
+def _render(state: State, request: Request, status: int, value: Obj | Many | HttpError | bool) -> Response:
     return api_response(status, value, wants_xml(request.header("Accept"), state.config.force_format))
 
 
@@ -115,35 +116,91 @@ def picture_album(album: Album, with_picture_ids: bool = True) -> Obj:
     )
 
 
-def _create(state: State, request: Request, owner: int | None, group: Group | None) -> Result:
-    """Create for `owner`, or, acting as manager of `group`, for the member named in the body."""
+def _checked_body(state: State, request: Request, check: Callable[[dict], tuple[Any, dict[str, list[str]]]]) -> Any:
+    """The body read as JSON and checked, or a 400 as Web API model binding gives it."""
     try:
         members = read_json_object(request.body)
     except UnreadableBody:
         raise Refusal(400, INVALID) from None
-    album_request, errors = check_album_request(members, for_member=group is not None)
+    checked, errors = check(members)
     if errors:
         prefix = state.config.modelstate_prefix
         raise Refusal(400, INVALID, {prefix + field: messages for field, messages in errors.items()})
-    if group is not None:
-        owner = album_request.user_id
-        _require_member(group, owner)
-    album = state.create_album(owner, album_request.name, album_request.description)
+    return checked
+
+
+def _writer(state: State, request: Request, *, as_manager: bool) -> tuple[int | None, Group | None]:
+    """Who writes to a gallery: the token's user, or (group twin) the manager of the group named."""
+    token = _bearer(state, request)
+    _require_scope(token, PROFILE_GALLERY)
+    if as_manager:
+        return None, _managed_group(state, token)
+    return token.user_id, None
+
+
+def _owner(owner: int | None, group: Group | None, body_user_id: int | None) -> int:
+    """The account written to: the token's user, or the member the body names, once checked."""
+    if group is None:
+        return owner
+    _require_member(group, body_user_id)
+    return body_user_id
+
+
+def _owned_album(state: State, owner: int, album_id: int) -> Album:
+    # [assumed] an album of someone else looks the same as none at all, so AlbumIDs reveal nothing.
+    album = state.album_of(owner, album_id)
+    if album is None:
+        raise Refusal(404, f"Album {album_id} was not found.")
+    return album
+
+
+def _twins(write: Callable[..., Result]) -> tuple[Callable[[State, Request], Response], ...]:
+    """The endpoint for one's own gallery and its /v1/Groups twin, where a manager names the member."""
+    return (
+        endpoint(lambda state, request: write(state, request, as_manager=False)),
+        endpoint(lambda state, request: write(state, request, as_manager=True)),
+    )
+
+
+def _create(state: State, request: Request, *, as_manager: bool) -> Result:
+    owner, group = _writer(state, request, as_manager=as_manager)
+    checked = _checked_body(state, request, lambda m: check_album_request(m, for_member=group is not None))
+    owner = _owner(owner, group, checked.user_id)
+    album = state.create_album(owner, checked.name, checked.description, checked.pin_number, checked.pin_price)
     return 200, picture_album(album)
 
 
-@endpoint
-def create_album(state: State, request: Request) -> Result:
-    token = _bearer(state, request)
-    _require_scope(token, PROFILE_GALLERY)
-    return _create(state, request, token.user_id, None)
+create_album, group_create_album = _twins(_create)
 
 
-@endpoint
-def group_create_album(state: State, request: Request) -> Result:
-    token = _bearer(state, request)
-    _require_scope(token, PROFILE_GALLERY)
-    return _create(state, request, None, _managed_group(state, token))
+def _update(state: State, request: Request, *, as_manager: bool) -> Result:
+    owner, group = _writer(state, request, as_manager=as_manager)
+    checked = _checked_body(
+        state, request, lambda m: check_album_request(m, for_member=group is not None, with_album_id=True)
+    )
+    album = _owned_album(state, _owner(owner, group, checked.user_id), checked.album_id)
+    state.update_album(
+        album,
+        name=checked.name,
+        description=checked.description,
+        pin_number=checked.pin_number,
+        pin_price=checked.pin_price,
+    )
+    return 200, picture_album(album)
+
+
+update_album, group_update_album = _twins(_update)
+
+
+def _remove(state: State, request: Request, *, as_manager: bool) -> Result:
+    owner, group = _writer(state, request, as_manager=as_manager)
+    checked = _checked_body(state, request, lambda m: check_remove_request(m, for_member=group is not None))
+    album = _owned_album(state, _owner(owner, group, checked.user_id), checked.album_id)
+    state.remove_album(album, remove_all_pictures=checked.remove_all_pictures)
+    return 200, True
+
+
+remove_album, group_remove_album = _twins(_remove)
 
 
 def _albums(state: State, user_id: int, with_picture_ids: bool) -> Result:

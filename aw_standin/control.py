@@ -116,7 +116,12 @@ def stats(state: State, request: Request) -> Any:
 def albums(state: State, request: Request) -> Any:
     wanted = request.param("UserID")
     chosen = [album for album in state.albums if wanted is None or str(album.user_id) == wanted.strip()]
-    return [plain(picture_album(album)) for album in chosen]
+    # The PIN is no part of any API answer; shown here so tests can see what a write did to it.
+    return [
+        plain(picture_album(album))
+        | {"PinNumber": album.pin_number, "PINPrice": None if album.pin_price is None else str(album.pin_price)}
+        for album in chosen
+    ]
 
 
 def pictures(state: State, request: Request) -> Any:

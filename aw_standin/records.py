@@ -1,6 +1,7 @@
 """The records the stand-in keeps: people, groups, albums and OAuth clients."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 
 @dataclass
@@ -30,6 +31,9 @@ class Album:
     size: int = 0
     thumb_url: str | None = None
     picture_ids: str | None = None
+    # Kept, though no answer shows them, so tests can see what UpdateAlbum did to the PIN.
+    pin_number: str | None = None
+    pin_price: Decimal | None = None
 
 
 @dataclass

@@ -11,6 +11,7 @@ PICTURES_NS = "http://schemas.datacontract.org/2004/07/API.Models.Pictures"
 MODELS_NS = "http://schemas.datacontract.org/2004/07/API.Models"
 INSTANCE_NS = "http://www.w3.org/2001/XMLSchema-instance"
 ARRAYS_NS = "http://schemas.microsoft.com/2003/10/Serialization/Arrays"
+SERIALIZATION_NS = "http://schemas.microsoft.com/2003/10/Serialization/"
 
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "application/xml; charset=utf-8"
@@ -132,7 +133,9 @@ def _xml_name(key: str) -> str:
     return re.sub(r"[^\w.\-]", lambda m: f"_x{ord(m.group()):04X}_", key)
 
 
-def to_xml(value: Obj | Many | HttpError) -> bytes:
+def to_xml(value: Obj | Many | HttpError | bool) -> bytes:
+    if isinstance(value, bool):  # a bare primitive, as DataContractSerializer writes one
+        return encode_text(f'<boolean xmlns="{SERIALIZATION_NS}">{_xml_text(value)}</boolean>')
     if isinstance(value, HttpError):
         inner = f"<Message>{_xml_text(value.message)}</Message>"
         if value.model_state is not None:
@@ -150,7 +153,7 @@ def to_xml(value: Obj | Many | HttpError) -> bytes:
     return encode_text(f"<{value.type} {declarations}>{_xml_members(value.type, value.fields)}</{value.type}>")
 
 
-def api_response(status: int, value: Obj | Many | HttpError, as_xml: bool) -> Response:
+def api_response(status: int, value: Obj | Many | HttpError | bool, as_xml: bool) -> Response:
     if as_xml:
         return Response(status, to_xml(value), XML_TYPE)
     return Response(status, to_json(value), JSON_TYPE)

@@ -11,6 +11,10 @@ Handler = Callable[[State, Request], Response]
 ROUTES: dict[str, dict[str, Handler]] = {
     "/v1/pictures/createalbum": {"POST": api.create_album},
     "/v1/groups/pictures/createalbum": {"POST": api.group_create_album},
+    "/v1/pictures/updatealbum": {"PUT": api.update_album},
+    "/v1/groups/pictures/updatealbum": {"PUT": api.group_update_album},
+    "/v1/pictures/removealbum": {"POST": api.remove_album},
+    "/v1/groups/pictures/removealbum": {"POST": api.group_remove_album},
     "/v1/pictures/addpictures": {"POST": pictures.add},
     "/v1/groups/pictures/addpictures": {"POST": pictures.group_add},
     "/v1/pictures/getalbums": {"GET": api.get_albums},

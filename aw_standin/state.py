@@ -6,6 +6,7 @@ Handlers run with `lock` held and never sleep while holding it, so slow answers
 
 import threading
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 
 from . import demo
 from .faults import FaultBook
@@ -36,6 +37,8 @@ class Stats:
     connections_opened: int = 0
     requests: int = 0
     albums_created: int = 0
+    albums_updated: int = 0
+    albums_removed: int = 0
     pictures_added: int = 0
 
 
@@ -51,6 +54,8 @@ class State:
     users: dict[int, User] = field(init=False)
     groups: dict[int, Group] = field(init=False)
     albums: list[Album] = field(init=False)
+    # Pictures whose album was removed without them, by owner (AdultWork keeps them in the gallery).
+    loose_picture_ids: dict[int, list[str]] = field(init=False)
     next_album_id: int = field(init=False)
     pictures: list[Picture] = field(init=False)
     next_picture_id: int = field(init=False)
@@ -69,6 +74,7 @@ class State:
         self.users = demo.users()
         self.groups = demo.groups()
         self.albums = demo.albums()
+        self.loose_picture_ids = {}
         self.next_album_id = max(album.album_id for album in self.albums) + 1
         self.pictures = []
         self.next_picture_id = demo.FIRST_PICTURE_ID
@@ -93,19 +99,50 @@ class State:
             key=lambda album: album.sequence,
         )
 
-    def create_album(self, user_id: int, name: str, description: str | None) -> Album:
+    def create_album(
+        self,
+        user_id: int,
+        name: str,
+        description: str | None,
+        pin_number: str | None = None,
+        pin_price: Decimal | None = None,
+    ) -> Album:
         album = Album(
             user_id=user_id,
             album_id=self.next_album_id,
             name=name,
             description=description,
             sequence=len(self.albums_of(user_id)),
+            pin_number=pin_number,
+            pin_price=pin_price,
         )
         self.next_album_id += 1
         self.albums.append(album)
         self.stats.albums_created += 1
         return album
 
+    def album_of(self, user_id: int, album_id: int) -> Album | None:
+        return next((a for a in self.albums if a.album_id == album_id and a.user_id == user_id), None)
+
+    def update_album(
+        self, album: Album, *, name: str, description: str | None, pin_number: str | None, pin_price: Decimal | None
+    ) -> None:
+        """Every field takes the value sent: one left out (null) is cleared, as we assume UpdateAlbum does."""
+        album.name, album.description = name, description
+        album.pin_number, album.pin_price = pin_number, pin_price
+        self.stats.albums_updated += 1
+
+    def remove_album(self, album: Album, *, remove_all_pictures: bool) -> None:
+        """Drop the album; its pictures stay with the user, outside any album, unless removed with it."""
+        self.albums.remove(album)
+        if remove_all_pictures:
+            self.pictures = [picture for picture in self.pictures if picture.album_id != album.album_id]
+        elif album.picture_ids:
+            self.loose_picture_ids.setdefault(album.user_id, []).extend(album.picture_ids.split(","))
+        # The owner's other albums close the gap, so Sequence stays 0..n-1.
+        for sequence, other in enumerate(self.albums_of(album.user_id)):
+            other.sequence = sequence
+        self.stats.albums_removed += 1
     def add_picture(self, album: Album, title: str | None, description: str | None, image: bytes) -> Picture:
         picture = Picture(self.next_picture_id, album.album_id, album.user_id, title, description, image)
         self.next_picture_id += 1

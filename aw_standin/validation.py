@@ -39,6 +39,14 @@ class AlbumRequest:
     description: str | None
     pin_number: str | None
     pin_price: Decimal | None
+    album_id: int | None = None
+
+
+@dataclass
+class RemoveRequest:
+    user_id: int | None
+    album_id: int
+    remove_all_pictures: bool
 
 
 def _refuse_constant(literal: str) -> Any:
@@ -113,15 +121,29 @@ class _Checker:
         self.refuse(field, _conversion_error(sent_name, value, "System.String"))
         return None
 
-    def user_id(self) -> int | None:
-        sent_name, value = self.value("UserID")
+    def required_int(self, field: str) -> int | None:
+        sent_name, value = self.value(field)
         if value is None:
-            self.refuse("UserID", "The UserID field is required.")
+            self.refuse(field, f"The {field} field is required.")
         elif type(value) is not int or value not in INT32_RANGE:
-            self.refuse("UserID", _conversion_error(sent_name, value, "System.Int32"))
+            self.refuse(field, _conversion_error(sent_name, value, "System.Int32"))
         else:
             return value
         return None
+
+    def boolean(self, field: str) -> bool:
+        """Json.NET reads true/false, the strings "true"/"false" in any case, and integers (non-zero is true)."""
+        sent_name, value = self.value(field)
+        if value is None:
+            return False
+        if isinstance(value, bool):
+            return value
+        if type(value) is int:
+            return value != 0
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        self.refuse(field, _conversion_error(sent_name, value, "System.Boolean"))
+        return False
 
     def name(self) -> str | None:
         sent_name, value = self.value("Name")
@@ -163,15 +185,24 @@ class _Checker:
         return price
 
 
-_FIELD_ORDER = ("UserID", "Name", "Description", "PinNumber", "PINPrice")
+_FIELD_ORDER = ("UserID", "AlbumID", "Name", "Description", "PinNumber", "PINPrice", "RemoveAllPictures")
+
+
+def _ordered(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {field: errors[field] for field in _FIELD_ORDER if field in errors}
 
 
 def check_album_request(
-    members: dict[str, tuple[str, Any]], *, for_member: bool
+    members: dict[str, tuple[str, Any]], *, for_member: bool, with_album_id: bool = False
 ) -> tuple[AlbumRequest | None, dict[str, list[str]]]:
-    """The request when valid, else None and the errors by property name."""
+    """The request when valid, else None and the errors by property name.
+
+    CreateAlbum's body; with `with_album_id`, UpdateAlbum's, which is the same fields and the AlbumID
+    of the album to change.
+    """
     checker = _Checker(members)
-    user_id = checker.user_id() if for_member else None
+    user_id = checker.required_int("UserID") if for_member else None
+    album_id = checker.required_int("AlbumID") if with_album_id else None
     name = checker.name()
     description = checker.string("Description")
     pin_number = checker.pin_number()
@@ -184,5 +215,18 @@ def check_album_request(
     if price_set and not pin_set:
         checker.refuse("PinNumber", "The PinNumber is required when setting the PINPrice.")
     if checker.errors:
-        return None, {field: checker.errors[field] for field in _FIELD_ORDER if field in checker.errors}
-    return AlbumRequest(user_id, name, description, pin_number, pin_price), {}
+        return None, _ordered(checker.errors)
+    return AlbumRequest(user_id, name, description, pin_number, pin_price, album_id), {}
+
+
+def check_remove_request(
+    members: dict[str, tuple[str, Any]], *, for_member: bool
+) -> tuple[RemoveRequest | None, dict[str, list[str]]]:
+    """RemoveAlbum's body: AlbumID, and RemoveAllPictures (false when absent or null)."""
+    checker = _Checker(members)
+    user_id = checker.required_int("UserID") if for_member else None
+    album_id = checker.required_int("AlbumID")
+    remove_all_pictures = checker.boolean("RemoveAllPictures")
+    if checker.errors:
+        return None, _ordered(checker.errors)
+    return RemoveRequest(user_id, album_id, remove_all_pictures), {}

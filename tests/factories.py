@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from albums import adultwork as aw
 from albums.crypto import secret_encrypt
-from albums.models import AlbumRecord, Connection, Member
+from albums.models import AlbumRecord, Connection, Member, PictureUpload
 
 DEMO_MEMBER_ID = 100001
 DEMO_MEMBER_TOKEN = "demo-member-token"
@@ -108,3 +108,18 @@ class MemberFactory(factory.django.DjangoModelFactory):
 def roster(connection: Connection, user_ids) -> list[Member]:
     """Roster entries for these UserIDs, named as the stand-in names them."""
     return [MemberFactory(connection=connection, aw_user_id=user_id) for user_id in user_ids]
+
+
+class PictureUploadFactory(factory.django.DjangoModelFactory):
+    """Pictures chosen for the demo member's seeded album, not sent yet (no files behind them)."""
+
+    class Meta:
+        model = PictureUpload
+
+    created_by = factory.SubFactory(UserFactory)
+    submission_key = factory.LazyFunction(uuid.uuid4)
+    acting_aw_user_id = DEMO_MEMBER_ID
+    aw_user_id = DEMO_MEMBER_ID
+    album_id = 5000001
+    album_name = "Holiday 2026"
+    batch_id = factory.LazyFunction(lambda: uuid.uuid4().hex)

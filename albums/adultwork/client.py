@@ -89,6 +89,7 @@ class AlbumInput:
     pin_price: Decimal | None = None
 
     def body(self) -> dict[str, Any]:
+        """CreateAlbum's body: the fields given, nothing for the rest."""
         body: dict[str, Any] = {"Name": self.name}
         if self.description:
             body["Description"] = self.description
@@ -97,6 +98,20 @@ class AlbumInput:
         if self.pin_price is not None:
             body["PINPrice"] = self.pin_price
         return body
+
+    def full_body(self) -> dict[str, Any]:
+        """Every field, null when not set. What UpdateAlbum does with an omitted field is not documented
+        (we assume it clears it), so nothing is left out and the answer cannot depend on that."""
+        return {
+            "Name": self.name,
+            "Description": self.description,
+            "PinNumber": self.pin_number or None,
+            "PINPrice": self.pin_price,
+        }
+
+
+# RemoveAlbum's answer is not documented: `true`, or nothing at all, are taken as done.
+_REMOVED = (None, True, "true")
 
 
 class AdultWorkClient:
@@ -123,13 +138,21 @@ class AdultWorkClient:
     # --- endpoints ------------------------------------------------------------
     def album_create(self, *, album: AlbumInput, member_id: int | None = None) -> PictureAlbum:
         """POST /v1/Pictures/CreateAlbum, or its group-manager twin when acting for `member_id`."""
-        body = album.body()
-        path = "/v1/Pictures/CreateAlbum"
-        if member_id is not None:
-            body = {"UserID": member_id, **body}
-            path = "/v1/Groups/Pictures/CreateAlbum"
-        data = self._request("POST", path, body=body, write=True)
+        data = self._gallery_write("POST", "CreateAlbum", album.body(), member_id=member_id)
         return self._typed(PictureAlbum.from_data, data, write=True)
+
+    def album_update(self, *, album_id: int, album: AlbumInput, member_id: int | None = None) -> PictureAlbum:
+        """PUT /v1/Pictures/UpdateAlbum (or its twin): the album as `album` says, every field sent."""
+        body = {"AlbumID": album_id, **album.full_body()}
+        data = self._gallery_write("PUT", "UpdateAlbum", body, member_id=member_id)
+        return self._typed(PictureAlbum.from_data, data, write=True)
+
+    def album_remove(self, *, album_id: int, remove_pictures: bool, member_id: int | None = None) -> None:
+        """POST /v1/Pictures/RemoveAlbum (or its twin); `remove_pictures` removes the album's pictures too."""
+        body = {"AlbumID": album_id, "RemoveAllPictures": remove_pictures}
+        answer = self._gallery_write("POST", "RemoveAlbum", body, member_id=member_id, empty_ok=True)
+        if answer not in _REMOVED:
+            raise self._unreadable("neither true nor empty", write=True)
 
     def albums_list(
         self, *, user_id: int, for_member: bool = False, with_picture_ids: bool = False
@@ -149,11 +172,7 @@ class AdultWorkClient:
         if not pictures:
             raise ValueError("AddPictures needs at least one picture")
         body: dict[str, Any] = {"AlbumID": album_id, "Pictures": [picture.body() for picture in pictures]}
-        path = "/v1/Pictures/AddPictures"
-        if member_id is not None:
-            body = {"UserID": member_id, **body}
-            path = "/v1/Groups/Pictures/AddPictures"
-        data = self._request("POST", path, body=body, write=True)
+        data = self._gallery_write("POST", "AddPictures", body, member_id=member_id)
         return self._typed(added_picture_ids, data, write=True)
 
     def credentials_verify(self) -> Credentials:
@@ -182,6 +201,15 @@ class AdultWorkClient:
         raise errors.RemoteUnavailable(f"getGroupDetails kept answering past {MAX_MEMBER_PAGES} pages.")
 
     # --- plumbing -------------------------------------------------------------
+    def _gallery_write(
+        self, method: str, action: str, body: dict[str, Any], *, member_id: int | None, empty_ok: bool = False
+    ) -> Any:
+        """A write to /v1/Pictures/<action>, or, acting for `member_id`, to its /v1/Groups twin."""
+        if member_id is None:
+            return self._request(method, f"/v1/Pictures/{action}", body=body, write=True, empty_ok=empty_ok)
+        body = {"UserID": member_id, **body}
+        return self._request(method, f"/v1/Groups/Pictures/{action}", body=body, write=True, empty_ok=empty_ok)
+
     def _typed(self, build, data: Any, *, write: bool = False):
         try:
             return build(data)
@@ -197,8 +225,16 @@ class AdultWorkClient:
         return errors.RemoteUnavailable(f"AdultWork's answer could not be read ({what}).")
 
     def _request(
-        self, method: str, path: str, *, body: dict[str, Any] | None = None, params=None, write: bool = False
+        self,
+        method: str,
+        path: str,
+        *,
+        body: dict[str, Any] | None = None,
+        params=None,
+        write: bool = False,
+        empty_ok: bool = False,
     ) -> Any:
+        """The decoded answer (None for an empty one when `empty_ok`), or a typed exception."""
         headers = {"Accept": "application/json"}
         if self._access_token:
             # RFC 6750 spells the scheme `Bearer`; AdultWork's samples write `bearer`, but case-sensitive
@@ -226,7 +262,7 @@ class AdultWorkClient:
             raise self._transport_error(exc, write=write) from None
         elapsed_ms = (time.monotonic() - started) * 1000
         logger.info("AdultWork %s %s -> %s in %.0f ms", method, path, response.status_code, elapsed_ms)
-        return self._answer(response, write=write)
+        return self._answer(response, write=write, empty_ok=empty_ok)
 
     @staticmethod
     def _transport_error(exc: requests.RequestException, *, write: bool) -> errors.AdultWorkError:
@@ -246,10 +282,12 @@ class AdultWorkClient:
             return errors.OutcomeUnknown(what)
         return errors.RemoteUnavailable(what)
 
-    def _answer(self, response: requests.Response, *, write: bool) -> Any:
+    def _answer(self, response: requests.Response, *, write: bool, empty_ok: bool = False) -> Any:
         status = response.status_code
         content_type = response.headers.get("Content-Type", "")
         text = response.text
+        if 200 <= status < 300 and empty_ok and not text.strip():
+            return None
         if 200 <= status < 300:
             try:
                 return decode_body(content_type, text)
@@ -272,6 +310,8 @@ class AdultWorkClient:
                     status=status,
                 )
             raise errors.Forbidden(f"AdultWork does not allow this.{detail}", status=status)
+        if status == 404:
+            raise errors.NotFound(f"AdultWork answered with status 404.{detail}", status=status)
         if status == 429:
             raise errors.RateLimited(
                 "AdultWork is limiting requests right now.",

@@ -55,6 +55,11 @@ class RemoteUnavailable(AdultWorkError):
     to a read). Trying again later is safe."""
 
 
+class NotFound(RemoteUnavailable):
+    """404: what the request names is not there (an album removed, or not this account's); nothing was
+    done, and asking again will not change that."""
+
+
 class OutcomeUnknown(AdultWorkError):
     """A write may or may not have been processed (timeout after sending, dropped connection,
     500/502/504, an unreadable success). Sending it again blindly could create a duplicate."""

@@ -24,11 +24,13 @@ from ..selectors import connection_get, member_actable_by
 from .clients import aw_client
 from .connections import connection_access_token, connection_token_replace
 from .definitions import album_definition_input
+from .operations import AlbumOperation, operation_request
 from .reconcile import album_record_check_after_unknown
 from .records import (
     album_record_claim,
     album_record_connection_get,
     album_record_mark_answered,
+    album_record_mark_created,
     album_record_mark_failed,
     album_record_mark_unknown,
 )
@@ -53,22 +55,28 @@ class AlbumTarget:
 
 
 def album_target_resolve(
-    *, user: AbstractBaseUser, member_user_id: int | None = None, connection: Connection | None = None
+    *,
+    user: AbstractBaseUser,
+    member_user_id: int | None = None,
+    connection: Connection | None = None,
+    to: str = "create albums",
+    doing: str = "creating albums",
 ) -> AlbumTarget:
-    """Whom `user` creates for; raises PortalError, before anything is recorded or sent, when they may not.
+    """Whose albums `user` writes to (`to` and `doing` say how, for messages); raises PortalError,
+    before anything is recorded or sent, when they may not.
 
     `connection` pins a member to one manager connection (bulk jobs act through one).
     """
     if member_user_id is None:
         own = connection_get(user=user)
         if own is None:
-            raise PortalError("Connect your AdultWork account before creating albums.")
+            raise PortalError(f"Connect your AdultWork account before {doing}.")
         target = AlbumTarget(connection=own)
     else:
         member = member_actable_by(user=user, member_user_id=member_user_id, connection=connection)
         if member is None:
             raise PortalError(
-                f"You may not create albums for AdultWork member {member_user_id}: they are not a current "
+                f"You may not {to} for AdultWork member {member_user_id}: they are not a current "
                 "member of a group whose manager's connection you may use. Nothing was sent."
             )
         target = AlbumTarget(connection=member.connection, member=member)
@@ -76,11 +84,11 @@ def album_target_resolve(
         if target.connection.user_id != user.pk:
             raise PortalError(
                 "The group manager's AdultWork connection was not granted the profile_gallery permission, "
-                "which creating albums needs. Nothing was sent. The manager must connect again and allow it."
+                f"which {doing} needs. Nothing was sent. The manager must connect again and allow it."
             )
         raise PortalError(
-            "Your AdultWork connection was not granted the profile_gallery permission, which creating "
-            "albums needs. Nothing was sent. Connect again and allow it.",
+            f"Your AdultWork connection was not granted the profile_gallery permission, which {doing} "
+            "needs. Nothing was sent. Connect again and allow it.",
             code=PortalError.RECONNECT,
         )
     return target
@@ -97,11 +105,17 @@ class AlbumAttempt:
     access_token: str = field(repr=False)
     member_id: int | None
     reauthorised: bool = False
+    operation: AlbumOperation | None = None  # None for a create
 
-    def send(self) -> aw.PictureAlbum | aw.AdultWorkError:
+    def send(self) -> aw.PictureAlbum | list[int] | None | aw.AdultWorkError:
         """Make the request; the answer or the typed failure. Touches no database, so threads may call it."""
         try:
-            return aw_client(access_token=self.access_token).album_create(album=self.album, member_id=self.member_id)
+            return operation_request(
+                aw_client(access_token=self.access_token),
+                album=self.album,
+                operation=self.operation,
+                member_id=self.member_id,
+            )
         except aw.AdultWorkError as exc:
             return exc
 
@@ -121,6 +135,7 @@ def album_attempt_begin(
     submission_key: uuid.UUID,
     bulk_job: BulkJob | None = None,
     retry_of: AlbumRecord | None = None,
+    operation: AlbumOperation | None = None,
 ) -> tuple[AlbumRecord, AlbumAttempt | None]:
     """Claim the record; the attempt to send, or None when this submission was already made.
 
@@ -134,6 +149,7 @@ def album_attempt_begin(
         album=album,
         bulk_job=bulk_job,
         retry_of=retry_of,
+        operation=operation,
     )
     if not claimed:
         return record, None
@@ -143,7 +159,13 @@ def album_attempt_begin(
         raise _record_refused(record, error) from None
     member_id = target.member.aw_user_id if target.member else None
     return record, AlbumAttempt(
-        user=user, record=record, album=album, connection=target.connection, access_token=token, member_id=member_id
+        user=user,
+        record=record,
+        album=album,
+        connection=target.connection,
+        access_token=token,
+        member_id=member_id,
+        operation=operation,
     )
 
 
@@ -162,14 +184,16 @@ def album_attempt_reauthorise(attempt: AlbumAttempt) -> AlbumAttempt | None:
     return None if token is None else replace(attempt, access_token=token, reauthorised=True)
 
 
-def album_attempt_finish(attempt: AlbumAttempt, outcome: aw.PictureAlbum | aw.AdultWorkError) -> AlbumRecord:
+def album_attempt_finish(
+    attempt: AlbumAttempt, outcome: aw.PictureAlbum | list[int] | None | aw.AdultWorkError
+) -> AlbumRecord:
     """Record what the request came to; raises PortalError (carrying the record) when it failed.
 
     After an unknown outcome, AdultWork's album list is read once: finding the album settles it.
     """
     record = attempt.record
     if isinstance(outcome, aw.AdultWorkError):
-        error = portal_error_from(outcome)
+        error = portal_error_from(outcome, creating=record.kind == AlbumRecord.Kind.CREATE)
         unknown = isinstance(outcome, aw.OutcomeUnknown)
         if unknown:
             album_record_mark_unknown(record=record, message=error.describe())
@@ -180,9 +204,12 @@ def album_attempt_finish(attempt: AlbumAttempt, outcome: aw.PictureAlbum | aw.Ad
             return record
         error.record = record
         raise error
-    album_record_mark_answered(record=record, album=outcome)
+    if isinstance(outcome, list):  # AddPictures: the new PictureIDs
+        album_record_mark_created(record=record, album=None, picture_ids=outcome)
+    else:  # CreateAlbum's or UpdateAlbum's album; nothing for RemoveAlbum
+        album_record_mark_answered(record=record, album=outcome)
     if record.status == AlbumRecord.Status.CREATED:
-        logger.info("Album record %s created AlbumID %s", record.pk, outcome.album_id)
+        logger.info("Album record %s (%s) done: AlbumID %s", record.pk, record.kind, record.album_id)
         return record
     if album_record_check_after_unknown(user=attempt.user, record=record):
         return record
@@ -215,8 +242,24 @@ def _album_send(
 ) -> AlbumRecord:
     """album_create's steps in a row; `retry_of` is the attempt, proven absent, that this one sends again."""
     target = album_target_resolve(user=user, member_user_id=member_user_id)
+    return album_operation_run(user=user, target=target, album=album, submission_key=submission_key, retry_of=retry_of)
+
+
+def album_operation_run(
+    *,
+    user: AbstractBaseUser,
+    target: AlbumTarget,
+    album: aw.AlbumInput,
+    submission_key: uuid.UUID,
+    retry_of: AlbumRecord | None = None,
+    operation: AlbumOperation | None = None,
+) -> AlbumRecord:
+    """Claim, send (with one token refresh after a 401), record the outcome: one operation of any kind.
+
+    Returns the record (the earlier one when this submission was already made), or raises PortalError
+    carrying the record of a failed or unknown attempt."""
     record, attempt = album_attempt_begin(
-        user=user, target=target, album=album, submission_key=submission_key, retry_of=retry_of
+        user=user, target=target, album=album, submission_key=submission_key, retry_of=retry_of, operation=operation
     )
     if attempt is None:
         return record

@@ -30,6 +30,7 @@ from ..errors import PortalError
 from ..models import AlbumRecord, BulkJob, Connection, Member
 from ..selectors import agency_connection_get, connection_get
 from .definitions import album_definition_fields
+from .operations import AlbumOperation
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +59,12 @@ def album_record_claim(
     album: aw.AlbumInput,
     bulk_job: BulkJob | None = None,
     retry_of: AlbumRecord | None = None,
+    operation: AlbumOperation | None = None,
 ) -> tuple[AlbumRecord, bool]:
     """(nothing) -> pending: the record for this submission, and whether this call created it.
+
+    A create's record names no album until one is created; an operation on an album that exists
+    (`operation`) names it from the start, and keeps what AdultWork listed for it then.
 
     The claim commits before any request leaves, so a repeated submission (double click, reload,
     a second tab, a bulk job run again) finds it and never sends the album twice. The insert itself is
@@ -78,6 +83,7 @@ def album_record_claim(
                 bulk_job=bulk_job,
                 retry_of=retry_of,
                 **album_definition_fields(album=album),
+                **(_operation_fields(operation) if operation else {}),
             )
     except IntegrityError:  # this submission was claimed before
         return AlbumRecord.objects.get(created_by=user, submission_key=submission_key), False
@@ -89,6 +95,20 @@ def _conflict_safe():
     off), where it commits or fails by itself, one round trip instead of BEGIN, statement, COMMIT.
     Inside a transaction (a test's), a savepoint keeps a conflict from breaking it."""
     return transaction.atomic() if transaction.get_connection().in_atomic_block else contextlib.nullcontext()
+
+
+def _operation_fields(operation: AlbumOperation) -> dict:
+    shown = operation.shown
+    return {
+        "kind": operation.kind,
+        "album_id": shown.album_id,
+        "remove_pictures": operation.remove_pictures,
+        "picture_upload": operation.picture_upload,
+        "album_name": shown.album_name,
+        "album_description": shown.album_description or "",
+        "album_size": shown.album_size,
+        "sequence": shown.sequence,
+    }
 
 
 def _close(record: AlbumRecord, *, status: str, message: str) -> None:
@@ -111,31 +131,40 @@ def album_record_mark_unknown(*, record: AlbumRecord, message: str) -> None:
 
 
 def album_record_mark_created(
-    *, record: AlbumRecord, album: aw.PictureAlbum, checked_at: datetime | None = None
+    *,
+    record: AlbumRecord,
+    album: aw.PictureAlbum | None,
+    checked_at: datetime | None = None,
+    picture_ids: list[int] | None = None,
 ) -> None:
-    """pending or unknown -> created: this attempt created `album` (CreateAlbum's answer, or found by
-    the check made at `checked_at`)."""
+    """pending or unknown -> created: the operation did what it asked. A create made `album`, an edit
+    left the album as `album` (the answer, or found by the check made at `checked_at`); a removal has
+    no album to show (None), and pictures have their new `picture_ids`."""
     _require(record, CHECKABLE, Status.CREATED)
     record.status = Status.CREATED
-    record.album_id = album.album_id
-    record.album_name = album.album_name
-    record.album_description = album.album_description or ""
-    record.album_size = album.album_size
-    record.sequence = album.sequence
-    record.thumb_url = album.thumb_url or ""
-    record.picture_ids = album.picture_ids or ""
-    record.answer_notes = "\n".join(album.notes)
+    if album is not None:
+        record.album_id = album.album_id
+        record.album_name = album.album_name
+        record.album_description = album.album_description or ""
+        record.album_size = album.album_size
+        record.sequence = album.sequence
+        record.thumb_url = album.thumb_url or ""
+        record.picture_ids = album.picture_ids or ""
+        record.answer_notes = "\n".join(album.notes)
+    if picture_ids is not None:
+        record.picture_ids = ",".join(map(str, picture_ids))
     record.completed_at = record.completed_at or timezone.now()
     if checked_at is not None:
         record.checked_at = checked_at
     record.save()
 
 
-def album_record_mark_answered(*, record: AlbumRecord, album: aw.PictureAlbum) -> None:
-    """pending -> created with CreateAlbum's answer; or pending -> unknown when the answer cannot be this
-    attempt's outcome because another record already holds its AlbumID. AdultWork said it created an
-    album, so "failed" would be wrong, and "created" would give one album to two attempts: a check
-    (which looks for the album sent under an AlbumID no other record holds) can still settle it."""
+def album_record_mark_answered(*, record: AlbumRecord, album: aw.PictureAlbum | None) -> None:
+    """pending -> created with the answer (CreateAlbum's or UpdateAlbum's album, None for RemoveAlbum);
+    or pending -> unknown when a create's answer cannot be this attempt's outcome because another record
+    already holds its AlbumID. AdultWork said it created an album, so "failed" would be wrong, and
+    "created" would give one album to two attempts: a check (which looks for the album sent under an
+    AlbumID no other record holds) can still settle it."""
     _require(record, ANSWERABLE, Status.CREATED)
     try:
         with _conflict_safe():

@@ -53,7 +53,8 @@ def album_records_sync(*, user: AbstractBaseUser, member_user_id: int | None = N
     remote_ids = {album.album_id for album in remote}
     result = SyncResult(aw_user_id=aw_user_id, remote_count=len(remote))
     now = timezone.now()
-    created = records.filter(status=AlbumRecord.Status.CREATED)
+    # The albums the portal made; its edits, removals and pictures name albums too, but made none.
+    created = records.filter(kind=AlbumRecord.Kind.CREATE, status=AlbumRecord.Status.CREATED)
     changed = []
     for record in created.only("pk", "name", "album_id", "remote_missing_since"):
         if record.album_id not in remote_ids:

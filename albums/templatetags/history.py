@@ -17,14 +17,20 @@ register = template.Library()
 # Each row of a 50-row page goes through these, so the fixed parts are made once and user text is
 # escaped with the standard library's html.escape (what django.utils.html.escape calls, without the
 # lazy-string wrapper around it).
-_BADGES = {status: f'<span class="status status--{status}">{escape(str(label))}</span>' for status, label in AlbumRecord.Status.choices}
+# A status reads in each operation's words: a finished edit is "Changed", not "Created".
+_BADGES = {
+    (kind, status): f'<span class="status status--{status}">{escape(AlbumRecord.label_for(kind=kind, status=status))}</span>'
+    for kind in AlbumRecord.Kind.values
+    for status in AlbumRecord.Status.values
+}
+_KINDS = {kind: escape(str(label)) for kind, label in AlbumRecord.Kind.choices}
 _GONE = ' <span class="status status--gone">No longer on AdultWork</span>'
 _NONE = "\N{EM DASH}"
 _MONTHS = {number: str(name).title() for number, name in MONTHS_3.items()}
 
 
 def _badge_html(record: AlbumRecord) -> str:
-    badge = _BADGES.get(record.status) or f'<span class="status status--{escape(record.status)}">{escape(record.status)}</span>'
+    badge = _BADGES.get((record.kind, record.status)) or f'<span class="status status--{escape(record.status)}">{escape(record.status)}</span>'
     return badge + _GONE if record.remote_missing_since else badge
 
 
@@ -57,7 +63,7 @@ def history_rows(records) -> SafeString:
     zone = timezone.get_current_timezone()
     return mark_safe(
         "\n".join(
-            f"<tr><td>{_time_html(record.created_at, zone)}</td>"
+            f"<tr><td>{_time_html(record.created_at, zone)}</td><td>{_KINDS.get(record.kind) or escape(record.kind)}</td>"
             f'<td><a href="{record.pk}/">{escape(record.name)}</a></td>'
             f"<td>{record.aw_user_id}</td><td>{_badge_html(record)}</td>"
             f"<td>{_NONE if record.album_id is None else record.album_id}</td></tr>"

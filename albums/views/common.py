@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+from functools import wraps
+
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 
+from ..errors import PortalError
 from ..forms import MemberSearchForm, pin_generate
 from ..models import AlbumRecord, Connection
 from ..selectors import agency_connections_for, album_record_visible
+from ..services.gallery import GalleryAlbumFound, gallery_album_get
 
 # A create form interrupted by an expired connection, kept (encrypted: it may hold a PIN) across
 # the round trip to AdultWork's login.
@@ -44,3 +51,38 @@ def album_form_page(request: HttpRequest, template: str, context: dict) -> HttpR
     response = render(request, template, {"pin_suggestion": pin_generate(), **context})
     add_never_cache_headers(response)
     return response
+
+
+def member_param(request: HttpRequest) -> int | None:
+    """The group member named by `?member=` (an album of theirs is acted on through the Groups twins)."""
+    raw = request.GET.get("member", "")
+    if not raw:
+        return None
+    # ASCII digits, few enough to be an Int32 (int() would also read ٥, and raise on 5,000 digits).
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10) or not 0 < int(raw) < 2**31:
+        raise Http404("No such member.")
+    return int(raw)
+
+
+def with_listed_album(view: Callable[[HttpRequest, GalleryAlbumFound], HttpResponse]) -> Callable[..., HttpResponse]:
+    """For a page acting on one album (`album_id`, and `?member=` for a group member's): the view is
+    handed the album as AdultWork lists it now, or a page says why it cannot be acted on."""
+
+    @wraps(view)
+    def with_album(request: HttpRequest, album_id: int) -> HttpResponse:
+        try:
+            found = gallery_album_get(user=request.user, album_id=album_id, member_user_id=member_param(request))
+        except PortalError as error:
+            return render(request, "albums/album_problem.html", {"error": error}, status=404)
+        return view(request, found)
+
+    return with_album
+
+
+def form_with_new_key(form: forms.Form, make_form: Callable[..., forms.Form]) -> forms.Form:
+    """The same input under a fresh submission key, so that sending it again is a new attempt."""
+    data = form.data.copy()
+    data["submission_key"] = str(uuid.uuid4())
+    fresh = make_form(data)
+    fresh.is_valid()
+    return fresh

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -19,7 +18,14 @@ from ..forms import AlbumForm, MemberAlbumForm, pin_generate
 from ..models import AlbumRecord
 from ..selectors import member_search, members_actable
 from ..services.albums import album_create
-from .common import PENDING_ALBUM_KEY, PIN_ONCE_KEY, agency_connections_or_404, album_form_page, member_search_form
+from .common import (
+    PENDING_ALBUM_KEY,
+    PIN_ONCE_KEY,
+    agency_connections_or_404,
+    album_form_page,
+    form_with_new_key,
+    member_search_form,
+)
 
 
 @never_cache
@@ -28,15 +34,6 @@ from .common import PENDING_ALBUM_KEY, PIN_ONCE_KEY, agency_connections_or_404, 
 def pin_suggestion(request: HttpRequest) -> JsonResponse:
     """A fresh PIN for the form's Generate PIN button."""
     return JsonResponse({"pin": pin_generate()})
-
-
-def _form_with_new_key(form: AlbumForm, make_form: Callable[..., AlbumForm]) -> AlbumForm:
-    """The same input under a fresh submission key, so that sending it again is a new attempt."""
-    data = form.data.copy()
-    data["submission_key"] = str(uuid.uuid4())
-    fresh = make_form(data)
-    fresh.is_valid()
-    return fresh
 
 
 def _pending_save(request: HttpRequest, form: AlbumForm) -> None:
@@ -80,7 +77,7 @@ def _album_create_page(
             )
         except PortalError as error:
             if error.record is None or error.record.status == AlbumRecord.Status.FAILED:
-                form = _form_with_new_key(form, make_form)
+                form = form_with_new_key(form, make_form)
             reconnect = error.code == PortalError.RECONNECT
             if reconnect and keep_for_reconnect:
                 _pending_save(request, form)

@@ -14,6 +14,7 @@ from ..exports import HISTORY_FIELDS, history_csv_lines
 from ..forms import AlbumSyncForm, HistoryFilterForm
 from ..models import AlbumRecord
 from ..selectors import (
+    album_operations,
     album_record_export_values,
     album_record_page,
     album_record_pin,
@@ -77,7 +78,15 @@ def album_sync(request: HttpRequest) -> HttpResponse:
 def _album_detail_page(
     request: HttpRequest, record: AlbumRecord, *, pin: str = "", pin_once: bool = False
 ) -> HttpResponse:
-    return render(request, "albums/album_detail.html", {"record": record, "pin": pin, "pin_once": pin_once})
+    context = {
+        "record": record,
+        "pin": pin,
+        "pin_once": pin_once,
+        # A created album's later operations; an operation's own pictures (names and sizes only).
+        "operations": album_operations(user=request.user, record=record) if record.kind == AlbumRecord.Kind.CREATE else [],
+        "pictures": record.pictures.order_by("position") if record.kind == AlbumRecord.Kind.ADD_PICTURES else [],
+    }
+    return render(request, "albums/album_detail.html", context)
 
 
 # Pages that may show a PIN are never cached, so that Back or a shared machine cannot bring one back.

@@ -9,9 +9,10 @@ import uuid
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from albums.models import AlbumRecord, Connection
+from albums import adultwork as aw
+from albums.models import AlbumRecord, Connection, PictureUpload
 from harness.second_factor import SignedInClient
-from tests.factories import AlbumRecordFactory, ConnectionFactory, UserFactory
+from tests.factories import AlbumRecordFactory, ConnectionFactory, PictureUploadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +38,22 @@ OWN_URLS = {  # the signed-in user's own things, never anyone else's
     "album_create": "POST",
     "pin_suggestion": "GET",
     "album_sync": "POST",
+    "gallery": "GET",
     # Two-step sign-in (accounts/)
     "two_factor": "GET",
     "two_factor_setup": "POST",
     "two_factor_verify": "POST",
     "recovery_codes_new": "POST",
     "two_factor_disable": "POST",
+}
+# Acting on an album AdultWork lists, named by its AlbumID: only albums of accounts the user may act for.
+ALBUM_URLS = {"album_edit": "POST", "album_remove": "POST", "picture_upload_create": "POST"}
+# One picture upload, by id: its sender's, or an agency's for a member.
+UPLOAD_URLS = {
+    "picture_upload_detail": "POST",
+    "picture_upload_discard": "POST",
+    "picture_upload_resume": "POST",
+    "picture_upload_progress": "GET",
 }
 # Acting for group members: only for users with an agency connection; "not found" for everyone else.
 # The value says whether the URL names an object (a job, an agency or a roster entry) by id.
@@ -81,7 +92,7 @@ def portal_url_names() -> set[str]:
 
 
 def test_every_portal_url_is_in_the_access_table():
-    assert portal_url_names() == set(OBJECT_URLS) | set(OWN_URLS) | set(AGENCY_URLS)
+    assert portal_url_names() == set(OBJECT_URLS) | set(OWN_URLS) | set(AGENCY_URLS) | set(ALBUM_URLS) | set(UPLOAD_URLS)
 
 
 @pytest.mark.parametrize("name", sorted(AGENCY_URLS))
@@ -124,9 +135,9 @@ def test_a_record_url_of_another_user_is_not_found(client, name, standin):
     assert theirs.status == AlbumRecord.Status.UNKNOWN
 
 
-@pytest.mark.parametrize("name", sorted(OBJECT_URLS | OWN_URLS))
+@pytest.mark.parametrize("name", sorted(OBJECT_URLS | OWN_URLS | ALBUM_URLS | UPLOAD_URLS))
 def test_every_portal_url_needs_signing_in(client, name):
-    url = reverse(name, args=[1]) if name in OBJECT_URLS else reverse(name)
+    url = reverse(name, args=[1]) if name not in OWN_URLS else reverse(name)
     for response in (client.get(url), client.post(url)):
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
@@ -150,8 +161,36 @@ def test_admin_is_for_staff_only(client):
     assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
 
 
+@pytest.mark.parametrize("name", sorted(ALBUM_URLS))
+def test_an_album_of_an_account_the_user_may_not_act_for_is_not_found(client, name, standin):
+    theirs = aw.AdultWorkClient(base_url=standin.url, access_token="demo-manager-token").album_create(
+        album=aw.AlbumInput(name="A member's"), member_id=300001
+    )
+    client.force_login(ConnectionFactory().user)  # the demo member, in no group
+    url = reverse(name, args=[theirs.album_id])
+    for member in ("", "?member=300001"):
+        assert client.get(url + member).status_code == 404
+        response = client.post(url + member, {"submission_key": str(uuid.uuid4()), "name": "Mine now", "remove_pin": "on"})
+        assert response.status_code == 404
+    assert not AlbumRecord.objects.exists() and not PictureUpload.objects.exists()
+    assert [r["method"] for r in standin.requests("/v1/")] == ["POST"] + ["GET"] * len(standin.requests("getalbums"))
+
+
+@pytest.mark.parametrize("name", sorted(UPLOAD_URLS))
+def test_an_upload_of_another_user_is_not_found(client, name, standin):
+    theirs = PictureUploadFactory()
+    client.force_login(ConnectionFactory().user)
+    url = reverse(name, args=[theirs.pk])
+    # Discard and resume take only a POST; everything else answers "not found", never "forbidden".
+    assert client.get(url).status_code == (405 if name in ("picture_upload_discard", "picture_upload_resume") else 404)
+    assert client.post(url).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == PictureUpload.Status.DRAFT
+
+
 def post_urls(record: AlbumRecord) -> list[str]:
     portal = [reverse(n, args=[record.pk]) for n, m in OBJECT_URLS.items() if m == "POST"]
+    portal += [reverse(n, args=[5000001]) for n in ALBUM_URLS]
     portal += [reverse(n) for n, m in OWN_URLS.items() if m == "POST"]
     return portal + [reverse(n) for n in ("login", "logout", "password_change", "password_reset", "admin:login")]
 

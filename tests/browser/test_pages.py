@@ -8,10 +8,12 @@ Screens with `screenshot` set are the README's pictures (docs/screenshots, writt
 from __future__ import annotations
 
 import re
+import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -19,6 +21,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from albums.models import AlbumRecord, BulkJob, BulkJobItem, Connection, Member
+from harness.pictures import tagged_jpeg
 from harness.second_factor import totp_device_confirmed
 from tests.browser.conftest import Portal
 from tests.factories import (
@@ -261,6 +264,37 @@ def member_add_refused(portal: Portal, phone: bool) -> Page:
     return page
 
 
+def pictures_chosen(portal: Portal, phone: bool) -> Page:
+    """Three photos from disk uploaded to the demo member's album, waiting for their titles to be checked."""
+    folder = Path(tempfile.mkdtemp(prefix="aw-screens-"))
+    photos = []
+    for name in ("beach.jpg", "sunset.jpg", "harbour.jpg"):
+        (folder / name).write_bytes(tagged_jpeg())
+        photos.append(folder / name)
+    page = signed_in("/gallery/5000001/pictures/")(portal, phone)
+    page.get_by_label("Title").fill("Summer 2026")
+    page.get_by_label("Pictures").set_input_files(photos)
+    page.get_by_role("button", name="Upload and check titles").click()
+    expect(page.get_by_role("heading", name="3 pictures for “Holiday 2026”")).to_be_visible()
+    return page
+
+
+def pictures_sent(portal: Portal, phone: bool) -> Page:
+    page = pictures_chosen(portal, phone)
+    page.get_by_role("button", name="Send 3 pictures").click()  # the test settings' task backend sends at once
+    expect(page.get_by_text("Finished: 3 of 3 sent")).to_be_visible()
+    return page
+
+
+def album_edited(portal: Portal, phone: bool) -> Page:
+    page = signed_in("/gallery/5000001/edit/")(portal, phone)
+    page.get_by_label("Name").fill("Holiday 2026 II")
+    page.get_by_label("Remove the PIN").check()
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("heading", name=re.compile("^Edit: Holiday 2026 II"))).to_be_visible()
+    return page
+
+
 def second_step_owed(path: str, *, app: bool) -> Callable[[Portal, bool], Page]:
     """The agency's manager signed in with the password alone: asked to set up an app, or (`app`) for
     its code."""
@@ -336,6 +370,14 @@ SCREENS = [
     Screen("bulk-job-finished", "Bulk job, finished: created, failed, unknown", bulk_job_page(finished_job),
            screenshot=True),
     Screen("member-album", "Album record for a member", member_record),
+    Screen("gallery", "Gallery", signed_in("/gallery/"), screenshot=True),
+    Screen("album-edit", "Edit album", signed_in("/gallery/5000001/edit/"), screenshot=True),
+    Screen("album-edited", "Album record, an edit", album_edited),
+    Screen("album-remove", "Remove album", signed_in("/gallery/5000001/remove/"), screenshot=True),
+    Screen("picture-upload", "Add pictures", signed_in("/gallery/5000001/pictures/"), screenshot=True, phone_screenshot=True),
+    Screen("pictures-chosen", "Add pictures, titles to check", pictures_chosen, screenshot=True),
+    Screen("pictures-sent", "Add pictures, sent", pictures_sent, screenshot=True),
+    Screen("gallery-member", "Gallery, a member's albums", agency_page(f"/gallery/?member={FIRST_GROUP_MEMBER_ID}")),
     Screen("sign-in-paused", "Sign-in paused after failed attempts", sign_in_paused),
     Screen("two-step-off", "Two-step sign-in, off", signed_in("/accounts/two-step/")),
     Screen("two-step-on", "Two-step sign-in, on", agency_page("/accounts/two-step/")),

@@ -32,7 +32,11 @@ class Sent:
 CREATE = Sent("POST", "/v1/Pictures/CreateAlbum", {"Name": "Look at my pictures", "Description": "My new album!"})
 CREATE_WITH_PIN = replace(CREATE, body={"Name": "Private set", "PinNumber": "q9Z4", "PINPrice": 2.5})
 GROUP_CREATE = Sent("POST", "/v1/Groups/Pictures/CreateAlbum", {"UserID": 300001, "Name": "For you"})
-UPDATE = Sent("PUT", "/v1/Pictures/UpdateAlbum", {"AlbumID": 1, "Name": "Renamed", "Description": ""})
+# UpdateAlbum is sent every field, null for none: what it does with an omitted one is not documented.
+UPDATE = Sent(
+    "PUT", "/v1/Pictures/UpdateAlbum", {"AlbumID": 1, "Name": "Renamed", "Description": "", "PinNumber": None, "PINPrice": None}
+)
+UPDATE_WITH_PIN = replace(UPDATE, body={**UPDATE.body, "PinNumber": "q9Z4", "PINPrice": 2.5})
 REMOVE = Sent("POST", "/v1/Groups/Pictures/RemoveAlbum", {"UserID": 300001, "AlbumID": 1, "RemoveAllPictures": True})
 ADD_PICTURES = Sent("POST", "/v1/Pictures/AddPictures", {"AlbumID": 1, "Pictures": [{"Title": "t", "Image": "/9j/4A=="}]})
 GET_ALBUMS = Sent("GET", "/v1/Pictures/GetAlbums", params={"UserID": 100001})
@@ -43,7 +47,7 @@ GROUP_DETAILS = Sent(
     params={"GroupID": 9001, "ReturnMembers": "true", "MembersPerPage": 100, "PageNumber": 1, "apiKey": "key"},
     authorization=None,
 )
-VALID = [CREATE, CREATE_WITH_PIN, GROUP_CREATE, UPDATE, REMOVE, ADD_PICTURES, GET_ALBUMS, VERIFY, GROUP_DETAILS]
+VALID = [CREATE, CREATE_WITH_PIN, GROUP_CREATE, UPDATE, UPDATE_WITH_PIN, REMOVE, ADD_PICTURES, GET_ALBUMS, VERIFY, GROUP_DETAILS]
 
 
 def _with_body(sent: Sent, **changes: Any) -> Sent:
@@ -71,7 +75,10 @@ NEVER_SENT = {
     "UserID on the member's own endpoint": _with_body(CREATE, UserID=300001),
     "the group twin without UserID": _with_body(GROUP_CREATE, UserID=None),
     "the group twin with UserID as a string": _with_body(GROUP_CREATE, UserID="300001"),
-    "UpdateAlbum without AlbumID": _with_body(UPDATE, AlbumID=None),
+    "UpdateAlbum without AlbumID": replace(UPDATE, body={k: v for k, v in UPDATE.body.items() if k != "AlbumID"}),
+    "UpdateAlbum leaving the PIN out": _with_body(UPDATE),
+    "UpdateAlbum with a PIN and no price": replace(UPDATE, body={**UPDATE_WITH_PIN.body, "PINPrice": None}),
+    "UpdateAlbum with a price and no PIN": replace(UPDATE, body={**UPDATE_WITH_PIN.body, "PinNumber": None}),
     "RemoveAlbum's twin without UserID": _with_body(REMOVE, UserID=None),
     "AddPictures without pictures": _with_body(ADD_PICTURES, Pictures=[]),
     "GetAlbums without UserID": _without_param(GET_ALBUMS, "UserID"),

@@ -16,10 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from albums.models import AlbumRecord, BulkJob, Connection, Member
+from albums.models import AlbumRecord, BulkJob, Connection, Member, PictureUpload
+from harness.pictures import tagged_jpeg
 from tests.contract.conftest import verdict_record
 from tests.factories import AlbumRecordFactory, ConnectionFactory, ManagerConnectionFactory, UserFactory, roster
 from tests.support.prism import contract_operations
@@ -28,8 +30,8 @@ pytestmark = pytest.mark.django_db
 
 OPERATIONS = contract_operations()
 OPERATION_OF = {request: operation for operation, request in OPERATIONS.items()}
-# In the contract for pages still being built (issue 13); their flows come with those pages.
-NOT_SENT_YET = {"UpdateAlbum", "GroupsUpdateAlbum", "RemoveAlbum", "GroupsRemoveAlbum", "AddPictures", "GroupsAddPictures"}
+# In the contract for pages still being built; their flows come with those pages.
+NOT_SENT_YET: set[str] = set()
 
 MEMBERS = [300001, 300002, 300003]  # the members in getGroupDetails' example
 
@@ -147,6 +149,68 @@ def refresh_the_roster(portal: Portal) -> None:
     assert sorted(Member.objects.filter(connection=connection).values_list("aw_user_id", flat=True)) == MEMBERS
 
 
+# Edit album, Remove album and Add pictures act on an album GetAlbums lists: Prism's example lists
+# AlbumID 1 ("Look at my pictures") and 2.
+def _staff_for_a_member():
+    staff = UserFactory()
+    _agency().staff.add(staff)
+    return staff
+
+
+def _album_url(name: str, *, member: int | None = None) -> str:
+    return reverse(name, args=[1]) + (f"?member={member}" if member else "")
+
+
+def _done(response, kind: str) -> AlbumRecord:
+    record = AlbumRecord.objects.filter(kind=kind).latest("pk")
+    assert response.status_code == 302 and response["Location"] == record.get_absolute_url(), record.error_message
+    assert record.status == AlbumRecord.Status.CREATED
+    return record
+
+
+def edit_an_album_giving_it_a_pin(portal: Portal) -> None:
+    portal.sign_in(ConnectionFactory().user)
+    fields = {"name": "Renamed", "description": "New words", "pin_number": "q9Z4", "pin_price": "2.500"}
+    _done(portal.post_form(_album_url("album_edit"), fields), "edit")
+
+
+def edit_a_members_album_removing_its_pin_as_agency_staff(portal: Portal) -> None:
+    portal.sign_in(_staff_for_a_member())
+    fields = {"name": "Renamed", "remove_pin": "on"}
+    assert _done(portal.post_form(_album_url("album_edit", member=MEMBERS[0]), fields), "edit").for_member
+
+
+def remove_an_album(portal: Portal) -> None:
+    portal.sign_in(ConnectionFactory().user)
+    _done(portal.post_form(_album_url("album_remove"), {"remove_pictures": "on"}), "remove")
+
+
+def remove_a_members_album_as_manager(portal: Portal) -> None:
+    portal.sign_in(_agency().user)
+    _done(portal.post_form(_album_url("album_remove", member=MEMBERS[1]), {}), "remove")
+
+
+def _add_two_pictures(portal: Portal, url: str) -> None:
+    photos = [SimpleUploadedFile(f"IMG_000{n}.JPG", tagged_jpeg(), content_type="image/jpeg") for n in (1, 2)]
+    portal.post_form(url, {"title": "My new bikini", "pictures": photos})
+    upload = PictureUpload.objects.get()
+    with portal.capture_on_commit_callbacks(execute=True):  # the worker's part runs when the queue commits
+        portal.client.post(upload.get_absolute_url(), {})
+    upload.refresh_from_db()
+    assert upload.status == PictureUpload.Status.FINISHED and not upload.error_message, upload.error_message
+    assert upload.records.get().status == AlbumRecord.Status.CREATED
+
+
+def add_pictures_to_an_album(portal: Portal) -> None:
+    portal.sign_in(ConnectionFactory().user)
+    _add_two_pictures(portal, _album_url("picture_upload_create"))
+
+
+def add_pictures_to_a_members_album_as_agency_staff(portal: Portal) -> None:
+    portal.sign_in(_staff_for_a_member())
+    _add_two_pictures(portal, _album_url("picture_upload_create", member=MEMBERS[2]))
+
+
 @dataclass(frozen=True)
 class Flow:
     drive: Callable[[Portal], None]
@@ -167,6 +231,12 @@ FLOWS = [
     Flow(refresh_own_albums_from_adultwork, frozenset({"GetAlbums"})),
     Flow(refresh_a_members_albums_from_adultwork, frozenset({"GroupsGetAlbums"})),
     Flow(refresh_the_roster, frozenset({"getGroupDetails"})),
+    Flow(edit_an_album_giving_it_a_pin, frozenset({"GetAlbums", "UpdateAlbum"})),
+    Flow(edit_a_members_album_removing_its_pin_as_agency_staff, frozenset({"GroupsGetAlbums", "GroupsUpdateAlbum"})),
+    Flow(remove_an_album, frozenset({"GetAlbums", "RemoveAlbum"})),
+    Flow(remove_a_members_album_as_manager, frozenset({"GroupsGetAlbums", "GroupsRemoveAlbum"})),
+    Flow(add_pictures_to_an_album, frozenset({"GetAlbums", "AddPictures"})),
+    Flow(add_pictures_to_a_members_album_as_agency_staff, frozenset({"GroupsGetAlbums", "GroupsAddPictures"})),
 ]
 
 

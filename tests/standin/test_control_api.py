@@ -35,7 +35,14 @@ def test_reset_restores_the_demo_world(aw):
     }
     assert aw.control("GET", "faults") == []
     assert aw.control("GET", "requests") == []
-    assert aw.control("GET", "stats") == {"connections_opened": 0, "requests": 0, "albums_created": 0, "pictures_added": 0}
+    assert aw.control("GET", "stats") == {
+        "connections_opened": 0,
+        "requests": 0,
+        "albums_created": 0,
+        "albums_updated": 0,
+        "albums_removed": 0,
+        "pictures_added": 0,
+    }
     assert aw.control("GET", "pictures") == []
     assert aw.call("GET", VERIFY, token=issued["access_token"]).status_code == 401
     assert aw.call("GET", VERIFY, token=MEMBER_TOKEN).status_code == 200

@@ -130,7 +130,7 @@ def test_a_retry_after_date_years_ahead_is_read_as_a_date_and_told_as_later(clie
         ({"kind": "xml_error", "status": 500}, aw.OutcomeUnknown),
         ({"kind": "malformed_json"}, aw.OutcomeUnknown),
         ({"kind": "empty"}, aw.OutcomeUnknown),
-        ({"kind": "error", "status": 404}, aw.RemoteUnavailable),
+        ({"kind": "error", "status": 404}, aw.NotFound),
         ({"kind": "drop"}, aw.OutcomeUnknown),
     ],
 )

@@ -103,3 +103,13 @@ def test_the_page_refreshes_a_member_for_agency_staff(client, staff, standin):
 
     assert "AdultWork UserID 300004: 0 albums on AdultWork" in page
     assert "You may not read" in client.post(reverse("album_sync"), {"member": "400001"}).content.decode()
+
+
+def test_edits_and_removals_are_not_albums_of_their_own(connected_user, standin):
+    kept = album_create(user=connected_user, album=AlbumInputFactory(name="Kept"), submission_key=uuid.uuid4())
+    AlbumRecordFactory(created_by=connected_user, kind=AlbumRecord.Kind.EDIT, album_id=kept.album_id)
+    AlbumRecordFactory(created_by=connected_user, kind=AlbumRecord.Kind.REMOVE, album_id=4242)
+
+    result = album_records_sync(user=connected_user)
+
+    assert result.missing == [] and result.back == []
