@@ -255,7 +255,27 @@ class PortalErrorFormMixin:
         self.add_error(None, error.message)
 
 
-class AlbumForm(PortalErrorFormMixin, forms.Form):
+class SubmissionKeyForm(forms.Form):
+    """A form whose submission key makes sending it exactly-once. The key is a hidden field, so no one
+    typed it: a missing or altered one is said in words, and the form comes back with a fresh one
+    (nothing was sent under the bad one, so the next send is a first)."""
+
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.errors.pop("submission_key", None):
+            self.add_error(
+                None,
+                "This form's submission key was missing or altered, so nothing was sent. Check the form and "
+                "send it again.",
+            )
+            self.data = self.data.copy()
+            self.data["submission_key"] = str(uuid.uuid4())
+        return cleaned
+
+
+class AlbumForm(PortalErrorFormMixin, SubmissionKeyForm):
     api_fields = {
         "Name": "name",
         "Description": "description",
@@ -296,7 +316,6 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
         ),
         widget=forms.NumberInput(attrs={"step": "0.001", "min": "0.001", "inputmode": "decimal", "class": "input--short"}),
     )
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     def clean_pin_number(self) -> str:
         pin = self.cleaned_data["pin_number"]
@@ -315,17 +334,6 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
             raise ValidationError("Enter a price above 0 credits.", code="min_value")
         return price
 
-    def _fresh_submission_key(self) -> None:
-        """A missing or altered key (a hidden field, so no one typed it) is said in words, and the form
-        comes back with a fresh one: nothing was sent under the bad one, so the next send is a first."""
-        self.add_error(
-            None,
-            "This form's submission key was missing or altered, so nothing was sent. Check the form and send "
-            "it again.",
-        )
-        self.data = self.data.copy()
-        self.data["submission_key"] = str(uuid.uuid4())
-
     @property
     def album_input(self) -> aw.AlbumInput:
         """The cleaned album definition, exactly what the album services send to AdultWork."""
@@ -333,8 +341,6 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if self.errors.pop("submission_key", None):
-            self._fresh_submission_key()
         has_pin = bool(cleaned.get("pin_number")) or "pin_number" in self.errors
         has_price = cleaned.get("pin_price") is not None or "pin_price" in self.errors
         if has_pin and not has_price and "pin_price" not in self.errors:
@@ -392,13 +398,12 @@ class AlbumEditForm(AlbumForm):
         return super().clean()
 
 
-class AlbumRemoveForm(PortalErrorFormMixin, forms.Form):
+class AlbumRemoveForm(PortalErrorFormMixin, SubmissionKeyForm):
     remove_pictures = forms.BooleanField(
         label="Also remove its pictures",
         required=False,
         help_text="Without this, AdultWork keeps the album's pictures in your gallery, outside any album.",
     )
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
 
 # AddPictures documents no limits on a picture's Title and Description; these are the portal's own,
@@ -434,7 +439,7 @@ class PictureTextFields(forms.Form):
     )
 
 
-class PictureUploadForm(PictureTextFields):
+class PictureUploadForm(PictureTextFields, SubmissionKeyForm):
     field_order = ["pictures", "title", "description"]
 
     pictures = PictureFilesField(
@@ -443,7 +448,6 @@ class PictureUploadForm(PictureTextFields):
         help_text="JPEG, PNG, WebP or HEIC; choose several at once. Each is sent as a JPEG with its location, "
         "camera and all other data removed.",
     )
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -241,3 +241,16 @@ def test_a_member_search_that_fails_validation_searches_for_nothing_and_says_why
     search = MemberSearchForm({"q": "\x00"})
     assert search.query == ""
     assert search.errors["q"]
+
+
+@pytest.mark.parametrize("key", ["", "x", "0" * 5000])
+def test_every_form_with_a_submission_key_says_when_it_was_altered_and_carries_a_fresh_one(key):
+    from albums.forms import AlbumRemoveForm
+
+    form = AlbumRemoveForm({"submission_key": key})
+
+    assert not form.is_valid()
+    assert form.non_field_errors() == [
+        "This form's submission key was missing or altered, so nothing was sent. Check the form and send it again."
+    ]
+    assert uuid.UUID(form["submission_key"].value()) and "submission_key" not in form.errors
