@@ -118,6 +118,13 @@ def test_the_history_and_its_export_answer_any_filter(manager, query):
 
 
 @FUZZ
+@given(query=st.dictionaries(st.sampled_from(["member"]), query_values, max_size=1), album_id=st.integers(1, 2**40))
+def test_the_gallery_and_its_album_pages_answer_any_member(manager, query, album_id):
+    for path in ("/gallery/", f"/gallery/{album_id}/edit/", f"/gallery/{album_id}/remove/", f"/gallery/{album_id}/pictures/"):
+        no_server_error(manager.get(path, params=query))
+
+
+@FUZZ
 @given(query=st.dictionaries(st.sampled_from(["q", "agency", "page"]), query_values, max_size=3))
 def test_the_member_pages_answer_any_search(manager, query):
     for path in ("/members/", "/albums/new/member/", "/albums/bulk/new/", "/albums/bulk/"):
