@@ -46,7 +46,7 @@ from django.http import QueryDict
 
 from . import adultwork as aw
 from .errors import PortalError
-from .models import AlbumRecord, Member
+from .models import AlbumRecord, BulkJob, Member
 from .pagination import Cursor
 from .selectors import AlbumRecordFilters
 
@@ -341,13 +341,18 @@ class AlbumForm(PortalErrorFormMixin, SubmissionKeyForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        has_pin = bool(cleaned.get("pin_number")) or "pin_number" in self.errors
-        has_price = cleaned.get("pin_price") is not None or "pin_price" in self.errors
+        self.clean_pin_pair(
+            has_pin=bool(cleaned.get("pin_number")) or "pin_number" in self.errors,
+            has_price=cleaned.get("pin_price") is not None or "pin_price" in self.errors,
+        )
+        return cleaned
+
+    def clean_pin_pair(self, *, has_pin: bool, has_price: bool) -> None:
+        """The API asks for both halves of the pair as soon as one is given."""
         if has_pin and not has_price and "pin_price" not in self.errors:
             self.add_error("pin_price", "Enter a PIN price: a PIN number needs one.")
         if has_price and not has_pin and "pin_number" not in self.errors:
             self.add_error("pin_number", "Enter a PIN number: a PIN price needs one.")
-        return cleaned
 
 
 class AlbumEditForm(AlbumForm):
@@ -498,11 +503,21 @@ class MemberAlbumForm(AlbumForm):
 
 
 class BulkJobForm(AlbumForm):
-    """One album for many group members of one agency."""
+    """One album for many group members of one agency, with one PIN for all, a PIN of its own for each
+    member (generated when the job is queued), or none."""
 
     all_members = forms.BooleanField(label="All current members", required=False)
     members = forms.TypedMultipleChoiceField(
         label="Members", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    pin_mode = forms.ChoiceField(
+        label="PIN",
+        required=False,
+        choices=[(mode, BulkJob.PinMode(mode).label) for mode in (BulkJob.PinMode.SAME, BulkJob.PinMode.EACH, BulkJob.PinMode.NONE)],
+        initial=BulkJob.PinMode.NONE,
+        widget=forms.RadioSelect,
+        help_text="Generated PINs are drawn by the portal, never guessable and never two alike in a job; "
+        "you see them once the job has finished.",
     )
 
     def __init__(self, *args, members: Iterable[Member], **kwargs) -> None:
@@ -514,6 +529,24 @@ class BulkJobForm(AlbumForm):
         if not cleaned.get("all_members") and not cleaned.get("members") and "members" not in self.errors:
             self.add_error("members", "Choose at least one member, or all current members.")
         return cleaned
+
+    def clean_pin_pair(self, *, has_pin: bool, has_price: bool) -> None:
+        # A form sent without a choice (an older page, or a script) means what its PIN fields say.
+        mode = self.cleaned_data.get("pin_mode") or (BulkJob.PinMode.SAME if has_pin or has_price else BulkJob.PinMode.NONE)
+        self.cleaned_data["pin_mode"] = mode
+        if mode == BulkJob.PinMode.SAME:
+            if not has_pin and not has_price:
+                self.add_error("pin_number", "Enter the PIN for every member, or choose another PIN option.")
+            super().clean_pin_pair(has_pin=has_pin, has_price=has_price)
+        elif mode == BulkJob.PinMode.EACH:
+            if has_pin and "pin_number" not in self.errors:
+                self.add_error("pin_number", "Each member gets a PIN of their own: leave PIN number empty.")
+            if not has_price and "pin_price" not in self.errors:
+                self.add_error("pin_price", "Enter a PIN price: generated PINs need one.")
+        elif has_pin or has_price:
+            for field in ("pin_number", "pin_price"):
+                if field not in self.errors:
+                    self.add_error(field, "You chose No PIN: leave this empty, or choose another PIN option.")
 
     @property
     def chosen_user_ids(self) -> list[int] | None:

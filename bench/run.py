@@ -22,11 +22,11 @@ BULK_BUDGET = 1.25
 
 
 def bulk_rows() -> list[Row]:
-    """bench/bulk.py's figure. It sets Django up for itself (its own database, its own stand-in with
-    latency), so it runs as a process of its own; its last line says `... wall=Ws ideal=Is ratio=R`."""
-    result = subprocess.run(
-        [sys.executable, str(BULK)], env={"PATH": os.environ["PATH"]}, capture_output=True, text=True, timeout=600
-    )
+    """bench/bulk.py's figure. It sets Django up for itself (its own database, BENCH_DATABASE_URL's name
+    + "_bulk", its own stand-in with latency, its own db_worker processes), so it runs as a process of
+    its own; its last line says `... wall=Ws ideal=Is ratio=R`."""
+    env = {"PATH": os.environ["PATH"], "BENCH_DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)}
+    result = subprocess.run([sys.executable, str(BULK)], env=env, capture_output=True, text=True, timeout=900)
     if result.returncode != 0:
         raise RuntimeError(f"bench/bulk.py failed:\n{result.stdout}{result.stderr}")
     line = result.stdout.strip().splitlines()[-1]
@@ -34,7 +34,10 @@ def bulk_rows() -> list[Row]:
     ratio = float(values["ratio"])
     return [
         Row(
-            name=f"Bulk ({values['members']} members, {values['latency']} latency, concurrency {values['concurrency']})",
+            name=(
+                f"Bulk ({values['members']} members, {values['latency']} latency, concurrency {values['concurrency']}, "
+                f"{values['workers']} workers)"
+            ),
             measured=f"wall {values['wall']}",
             baseline=f"ideal {values['ideal']}",
             figure=f"ratio {ratio:.2f}",

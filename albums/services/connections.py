@@ -17,6 +17,7 @@ from ..crypto import SecretDecryptionError, secret_decrypt, secret_encrypt
 from ..errors import PortalError, portal_error_from
 from ..models import Connection
 from .clients import aw_client, aw_login, aw_login_configured
+from .members import member_roster_forget, member_roster_queue
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ def _connection_save(
         ) from None
     except aw.AdultWorkError as exc:
         raise portal_error_from(exc) from None
+    before = Connection.objects.filter(user=user).values_list("aw_user_id", "group_id").first()
     connection, _ = Connection.objects.update_or_create(
         user=user,
         defaults={
@@ -64,6 +66,10 @@ def _connection_save(
         },
     )
     logger.info("User %s connected AdultWork account %s (%s)", user.pk, credentials.user_id, source)
+    if before is not None and before != (connection.aw_user_id, connection.group_id):
+        # Grants name the old group and stop applying by themselves (StaffGrant.applies).
+        member_roster_forget(connection=connection)
+    member_roster_queue(connection=connection)
     return connection
 
 

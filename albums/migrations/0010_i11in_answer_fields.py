@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('albums', '0007_i13_operations'),
+        ('albums', '0009_i14_bulk_leases_and_pins'),
     ]
 
     operations = [
