@@ -39,8 +39,16 @@ class PortalError(Exception):
         return " ".join([self.message, *details])
 
 
+# Beyond a day, a number of seconds says nothing useful (an HTTP date years ahead gave billions).
+_WAIT_IN_SECONDS_UP_TO = 24 * 60 * 60
+
+
 def _wait(exc: aw.RateLimited) -> str:
-    return f"in {math.ceil(exc.retry_after)} seconds" if exc.retry_after is not None else "in a minute"
+    if exc.retry_after is None:
+        return "in a minute"
+    if exc.retry_after > _WAIT_IN_SECONDS_UP_TO:
+        return "later"
+    return f"in {math.ceil(exc.retry_after)} seconds"
 
 
 def login_said(error: object, description: object = "") -> str:

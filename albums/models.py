@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from .adultwork import types as answer
+
 # What each scope the portal asks for makes possible, to tell users what a missing one stops.
 SCOPE_USES = {
     "profile_gallery": "creating albums",
@@ -28,7 +30,7 @@ class Connection(models.Model):
     )
     aw_user_id = models.BigIntegerField("AdultWork UserID")
     group_id = models.BigIntegerField("group ID", null=True, blank=True)
-    group_name = models.CharField(max_length=200, blank=True)
+    group_name = models.CharField(max_length=answer.GROUP_NAME_MAX_LENGTH, blank=True)
     is_group_manager = models.BooleanField("group manager", default=False)
     scopes = models.CharField(max_length=500, blank=True, help_text="Granted scopes, space-separated.")
     source = models.CharField(max_length=10, choices=Source.choices)
@@ -154,12 +156,16 @@ class AlbumRecord(AlbumDefinition):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     error_message = models.TextField(blank=True)
     album_id = models.BigIntegerField("AlbumID", null=True, blank=True)
-    album_name = models.CharField("AlbumName", max_length=200, blank=True)
+    # AdultWork's answer, cleaned and cut to these sizes (albums.adultwork.types), with a note when it was.
+    album_name = models.CharField("AlbumName", max_length=answer.ALBUM_NAME_MAX_LENGTH, blank=True)
     album_description = models.TextField("AlbumDescription", blank=True)
-    album_size = models.IntegerField("AlbumSize", null=True, blank=True)
-    sequence = models.IntegerField("Sequence", null=True, blank=True)
-    thumb_url = models.CharField("ThumbUrl", max_length=500, blank=True)
+    album_size = models.BigIntegerField("AlbumSize", null=True, blank=True)
+    sequence = models.BigIntegerField("Sequence", null=True, blank=True)
+    thumb_url = models.CharField("ThumbUrl", max_length=answer.THUMB_URL_MAX_LENGTH, blank=True)
     picture_ids = models.TextField("PictureIDs", blank=True)
+    answer_notes = models.TextField(
+        "notes on AdultWork's answer", blank=True, help_text="What the portal cut or left out of AdultWork's answer to store it."
+    )
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -197,7 +203,7 @@ class AlbumRecord(AlbumDefinition):
     for_member = models.BooleanField(
         "for a group member", default=False, help_text="Sent by a group manager's connection for a member."
     )
-    member_nickname = models.CharField(max_length=100, blank=True)
+    member_nickname = models.CharField(max_length=answer.NICKNAME_MAX_LENGTH, blank=True)
     bulk_job = models.ForeignKey(
         "BulkJob", on_delete=models.PROTECT, null=True, blank=True, related_name="records"
     )
@@ -294,7 +300,9 @@ class Member(models.Model):
 
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="members")
     aw_user_id = models.BigIntegerField("AdultWork UserID")
-    nickname = models.CharField(max_length=100, blank=True, help_text="AdultWork's nickname, or a label.")
+    nickname = models.CharField(
+        max_length=answer.NICKNAME_MAX_LENGTH, blank=True, help_text="AdultWork's nickname, or a label."
+    )
     source = models.CharField(max_length=10, choices=Source.choices)
     is_stale = models.BooleanField(
         "no longer in the group", default=False, help_text="Missing from the group's last member list."
@@ -369,7 +377,7 @@ class BulkJobItem(AlbumDefinition):
 
     job = models.ForeignKey(BulkJob, on_delete=models.CASCADE, related_name="items")
     aw_user_id = models.BigIntegerField("AdultWork UserID")
-    nickname = models.CharField(max_length=100, blank=True)
+    nickname = models.CharField(max_length=answer.NICKNAME_MAX_LENGTH, blank=True)
     attempt = models.PositiveSmallIntegerField(default=1)
     record = models.OneToOneField(
         AlbumRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="bulk_item"

@@ -93,7 +93,7 @@ class _Handler(BaseHTTPRequestHandler):
                 pass  # trailers
             return b"".join(chunks)
         length = (self.headers.get("Content-Length") or "0").strip()
-        if not length.isdigit():
+        if not (length.isascii() and length.isdigit()):
             raise ValueError("bad Content-Length")
         return self.rfile.read(int(length))
 

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view or CSRF check reads the body: an unreadable one gets the 400 page.
+    "awportal.bodies.UnreadableBodyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.throttle.SignInPausedMiddleware",

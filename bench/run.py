@@ -11,6 +11,7 @@ from pathlib import Path
 from .environment import DEFAULT_DATABASE_URL, BenchEnvironment
 from .history import history_rows
 from .pictures import pictures_rows
+from .price import price_rows
 from .submit import submit_rows
 from .table import Row, table_text
 from .throughput import throughput_rows
@@ -47,7 +48,7 @@ def bulk_rows() -> list[Row]:
 
 
 def main() -> int:
-    """Every benchmark, or those named in BENCH_ONLY (submit, history, throughput, pictures, bulk)."""
+    """Every benchmark, or those named in BENCH_ONLY (submit, history, throughput, pictures, price, bulk)."""
     started, load_before = time.monotonic(), os.getloadavg()[0]
     only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
 
@@ -66,6 +67,8 @@ def main() -> int:
             rows += throughput_rows(bench, historian, record_path) if wanted("throughput") else []
         if wanted("pictures"):
             rows += pictures_rows(bench)
+        if wanted("price"):
+            rows += price_rows(bench)
         # --- Bulk creation (bench/bulk.py, from the agency work) ---
         if BULK.is_file() and wanted("bulk"):
             rows += bulk_rows()

@@ -67,10 +67,11 @@ def json_dumps(value: Any) -> str:
 
 
 def _retry_after(header: str | None) -> float | None:
+    """Seconds (ASCII digits, as RFC 9110 says) or an HTTP date; None when it is neither."""
     if not header:
         return None
     header = header.strip()
-    if header.isdigit():
+    if re.fullmatch("[0-9]+", header):
         return float(header)
     try:
         when = email.utils.parsedate_to_datetime(header)

@@ -9,6 +9,7 @@ uses a short-lived session rather than the API's pooled one.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 import requests
@@ -25,6 +26,21 @@ SCOPES = ("profile_gallery", "account_information")
 DEAD_GRANT_ERRORS = frozenset({"refresh_token_has_expired", "invalid_grant"})
 # The token endpoint refusing the portal's own client (RFC 6749 5.2): its configuration is wrong.
 CLIENT_ERRORS = frozenset({"invalid_client", "unauthorized_client"})
+
+
+# A token said to live longer is renewed after this anyway: renewing early costs one request, and a
+# lifetime of any size (10**20 s overflowed the expiry date) cannot be stored.
+MAX_TOKEN_LIFETIME = 24 * 60 * 60
+
+
+def _lifetime(expires_in) -> int | None:
+    """expires_in in seconds, at most MAX_TOKEN_LIFETIME; raises ValueError unless it is ASCII digits."""
+    if expires_in is None:
+        return None
+    text = str(expires_in).strip()
+    if isinstance(expires_in, bool) or not re.fullmatch("[0-9]+", text):
+        raise ValueError("expires_in is not a number of seconds")
+    return MAX_TOKEN_LIFETIME if len(text) > 12 else min(int(text), MAX_TOKEN_LIFETIME)
 
 
 @dataclass(frozen=True)
@@ -104,11 +120,10 @@ class UnifiedLogin:
         except ValueError:
             raise errors.RemoteUnavailable("AdultWork's login answered with something unreadable.") from None
         try:
-            expires_in = token.get("expires_in")
             return TokenSet(
                 access_token=str(token["access_token"]),
                 refresh_token=str(token["refresh_token"]),
-                expires_in=int(expires_in) if expires_in is not None else None,
+                expires_in=_lifetime(token.get("expires_in")),
             )
         except (KeyError, TypeError, ValueError):
             raise errors.RemoteUnavailable("AdultWork's login answered without usable tokens.") from None

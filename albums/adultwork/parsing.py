@@ -12,10 +12,29 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+# Lone surrogates (JSON's "\ud800") cannot be encoded as UTF-8, so neither stored nor shown.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+ELLIPSIS = "\u2026"
+# AdultWork's own error messages, as kept for the user and the history.
 
 
 class UnreadableBody(ValueError):
     """The body is not JSON or XML we can read (HTML error page, garbage, truncated, empty)."""
+
+
+def text_cleaned(value: str, *, max_length: int) -> tuple[str, bool]:
+    """`value` as the portal can store and show it, and whether that changed it: without NUL
+    characters (PostgreSQL cannot store them), lone surrogates as U+FFFD, and at most `max_length`
+    characters, the last an ellipsis when cut. Linear in the length of `value`."""
+    cleaned = _LONE_SURROGATE.sub("\ufffd", value.replace("\x00", ""))
+    if len(cleaned) > max_length:
+        cleaned = cleaned[: max_length - 1] + ELLIPSIS
+    return cleaned, cleaned != value
+
+
+def text_shown(value: Any, *, max_length: int = 40) -> str:
+    """A value from an answer, cleaned and short enough to quote in a message."""
+    return text_cleaned(str(value), max_length=max_length)[0]
 
 
 def looks_like_html(content_type: str, text: str) -> bool:
@@ -128,7 +147,7 @@ class _Details:
         if isinstance(value, dict):
             for key, messages in list(value.items())[:ERROR_MESSAGES_LIMIT]:
                 for message in messages if isinstance(messages, list) else [messages]:
-                    self.add(_field_name(str(key)), _message_of(message))
+                    self.add(_field_name(text_shown(key, max_length=100)), _message_of(message))
         elif isinstance(value, list):
             for item in value[:ERROR_MESSAGES_LIMIT]:
                 if isinstance(item, dict):

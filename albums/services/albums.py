@@ -29,6 +29,7 @@ from .reconcile import album_record_check_after_unknown
 from .records import (
     album_record_claim,
     album_record_connection_get,
+    album_record_mark_answered,
     album_record_mark_created,
     album_record_mark_failed,
     album_record_mark_unknown,
@@ -231,9 +232,13 @@ def album_attempt_finish(
     if isinstance(outcome, list):  # AddPictures: the new PictureIDs
         album_record_mark_created(record=record, album=None, picture_ids=outcome)
     else:  # CreateAlbum's or UpdateAlbum's album; nothing for RemoveAlbum
-        album_record_mark_created(record=record, album=outcome)
-    logger.info("Album record %s (%s) done: AlbumID %s", record.pk, record.kind, record.album_id)
-    return record
+        album_record_mark_answered(record=record, album=outcome)
+    if record.status == AlbumRecord.Status.CREATED:
+        logger.info("Album record %s (%s) done: AlbumID %s", record.pk, record.kind, record.album_id)
+        return record
+    if album_record_check_after_unknown(user=attempt.user, record=record):
+        return record
+    raise PortalError(record.error_message, record=record)
 
 
 def album_create(

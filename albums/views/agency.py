@@ -66,7 +66,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     connection, connections = _chosen_agency(request)
     member_roster_ensure(connections=[connection])
     search = member_search_form(request)
-    roster = member_search(member_roster(connection=connection), query=search.cleaned_data["q"])
+    roster = member_search(member_roster(connection=connection), query=search.query)
     page = Paginator(roster, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -167,7 +167,7 @@ def bulk_job_create_view(request: HttpRequest) -> HttpResponse:
     member_count = members.count()
     initial = None
     if request.method != "POST":
-        members = member_search(members, query=search.cleaned_data["q"])
+        members = member_search(members, query=search.query)
         if found := member_looked_up(request, search=search, members=members):
             initial = {"members": [found.aw_user_id]}
     form = BulkJobForm(request.POST or None, members=members, initial=initial)

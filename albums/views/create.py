@@ -116,7 +116,7 @@ def member_album_create_view(request: HttpRequest) -> HttpResponse:
     members = members_actable(user=request.user)
     initial = None
     if request.method != "POST":
-        members = member_search(members, query=search.cleaned_data["q"])
+        members = member_search(members, query=search.query)
         if found := member_looked_up(request, search=search, members=members):
             initial = {"member": found.aw_user_id}
 

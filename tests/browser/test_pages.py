@@ -125,6 +125,17 @@ def form_expired(portal: Portal, phone: bool) -> Page:
     return page
 
 
+def form_unreadable(portal: Portal, phone: bool) -> Page:
+    """A form body declared in another charset than UTF-8, as a misbehaving client sends it."""
+    page = signed_in("/albums/new/")(portal, phone)
+    latin1 = "application/x-www-form-urlencoded; charset=iso-8859-1"
+    page.route("**/albums/new/", lambda route: route.continue_(headers={**route.request.headers, "content-type": latin1}))
+    page.get_by_label("Name").fill("Look")
+    page.get_by_role("button", name="Create album").click()
+    expect(page.get_by_role("heading", name="The portal could not read this form")).to_be_visible()
+    return page
+
+
 def unified_login(portal: Portal, phone: bool) -> Page:
     page = signed_in("/connect/", connected=False)(portal, phone)
     page.get_by_role("link", name="Connect AdultWork account").click()
@@ -396,12 +407,14 @@ SCREENS = [
     Screen("login-misconfigured", "Login refused the portal's client", login_misconfigured),
     Screen("not-found", "Page not found", signed_in("/albums/999999/")),
     Screen("form-expired", "Form expired (CSRF)", form_expired),
+    Screen("form-unreadable", "Form not understood (another charset)", form_unreadable),
     Screen("member-album-create", "Create album for a member, searched", member_picked, screenshot=True),
     Screen("members", "Agency members, from AdultWork", with_bulk_jobs("/members/"), screenshot=True),
     Screen("members-by-hand", "Agency members, kept by hand", agency_page("/members/", by_hand=True),
            settings={"AW_API_KEY": ""}),
     Screen("member-add-refused", "Add a member, refused input", member_add_refused, settings={"AW_API_KEY": ""}),
     Screen("bulk-job-create", "Create one album for many members", agency_page("/albums/bulk/new/")),
+    Screen("members-search-refused", "Agency members, search refused", agency_page("/members/?q=" + "x" * 101)),
     Screen("members-loading", "Agency members, loading from AdultWork", roster_loading,
            settings={"TASKS": DATABASE_TASKS}),
     Screen("bulk-job-csv", "Albums from a spreadsheet", agency_page("/albums/bulk/csv/")),

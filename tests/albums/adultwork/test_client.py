@@ -111,12 +111,23 @@ def test_acting_for_someone_outside_the_group_is_forbidden_and_explained(client_
     )
 
 
-@pytest.mark.parametrize(("retry_after", "expected"), [(7, 7.0), (None, None)])
+@pytest.mark.parametrize(
+    ("retry_after", "expected"),
+    [(7, 7.0), (None, None), ("\u00b2", None), ("soon", None), ("9" * 400, float("inf")), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)],
+)
 def test_rate_limit_reports_retry_after(client_for, standin, retry_after, expected):
     standin.fault("rate_limit", retry_after=retry_after)
     with pytest.raises(aw.RateLimited) as caught:
         client_for().album_create(album=ALBUM)
     assert caught.value.retry_after == expected
+
+
+def test_a_retry_after_date_years_ahead_is_read_as_a_date_and_told_as_later(client_for, standin):
+    standin.fault("rate_limit", retry_after="Fri, 31 Dec 2099 23:59:59 GMT")
+    with pytest.raises(aw.RateLimited) as caught:
+        client_for().album_create(album=ALBUM)
+    assert caught.value.retry_after > 2_000_000_000
+    assert portal_error_from(caught.value).message.endswith("try again later.")
 
 
 @pytest.mark.parametrize(

@@ -140,6 +140,26 @@ def test_an_answer_whose_state_is_missing_or_different_is_refused(member, standi
     assert standin.requests("/oauth/token") == [] and not Connection.objects.exists()
 
 
+@pytest.mark.parametrize("stray", [{}, {"state": "forged", "code": "x"}, {"state": "é"}, {"code": "x", "status": "cancelled"}])
+def test_a_stray_or_forged_callback_does_not_spoil_the_login_in_progress(member, standin, stray):
+    callback = approve(start(member), user_id=200001)
+
+    refused = member.get(reverse("connect_callback"), stray)
+    response = member.get(local_path(callback))
+
+    assert refused.status_code == 400
+    assert response.status_code == 302 and Connection.objects.get(user=member.user).aw_user_id == 200001
+
+
+def test_the_state_is_used_once(member, standin):
+    callback = approve(start(member), user_id=100001)  # not a group manager, who would owe a second factor first
+    member.get(local_path(callback))
+
+    again = member.get(local_path(callback))
+
+    assert again.status_code == 400 and "state is missing or different" in again.content.decode()
+
+
 def test_a_code_the_token_endpoint_refuses_is_explained(member, standin):
     callback = approve(start(member))
     member.get(local_path(callback))  # uses the code
@@ -270,4 +290,30 @@ def test_a_refused_access_token_is_explained(client, user, standin):
 def test_disconnecting(signed_in):
     response = signed_in.post(reverse("disconnect"), follow=True)
     assert "Disconnected" in response.content.decode()
+    assert not Connection.objects.exists()
+
+
+@pytest.mark.parametrize(("expires_in", "lifetime"), [(10**20, 86400), ("99999999999999999999999", 86400), (1200, 1200)])
+def test_a_token_lifetime_of_any_size_is_kept_as_at_most_a_day(member, standin, expires_in, lifetime):
+    from django.utils import timezone
+
+    callback = approve(start(member), user_id=200001)
+    tokens = {"access_token": "demo-manager-token", "refresh_token": "r", "token_type": "bearer", "expires_in": expires_in}
+    standin.fault("error", match="/oauth/token", status=200, times=1, body=tokens)
+
+    response = member.get(local_path(callback))
+
+    assert response.status_code == 302
+    expires_at = Connection.objects.get(user=member.user).access_token_expires_at
+    assert abs((expires_at - timezone.now()).total_seconds() - lifetime) < 60
+
+
+def test_a_token_lifetime_in_other_digits_is_an_unusable_answer(member, standin):
+    callback = approve(start(member), user_id=200001)
+    tokens = {"access_token": "demo-manager-token", "refresh_token": "r", "token_type": "bearer", "expires_in": "\u0665"}
+    standin.fault("error", match="/oauth/token", status=200, times=1, body=tokens)
+
+    response = member.get(local_path(callback))
+
+    assert response.status_code == 502 and "without usable tokens" in response.content.decode()
     assert not Connection.objects.exists()
