@@ -117,7 +117,7 @@ def error_text(value: Any) -> str:
     """A server's error text as one line of at most ERROR_TEXT_LIMIT characters ("" when not text)."""
     if not isinstance(value, (str, int, Decimal)) or isinstance(value, bool):
         return ""
-    raw = str(value)
+    raw = str(value).replace("\x00", "")  # removed, as everywhere text from AdultWork is kept (text_cleaned)
     text = _CONTROL.sub(" ", raw[: 2 * ERROR_TEXT_LIMIT]).strip()
     if len(text) <= ERROR_TEXT_LIMIT and len(raw) <= 2 * ERROR_TEXT_LIMIT:
         return text
