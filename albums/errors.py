@@ -6,16 +6,18 @@ import math
 from typing import Any
 
 from . import adultwork as aw
+from .adultwork.parsing import error_text
 
 
 class PortalError(Exception):
     """Something the user should be told. `field_errors` uses the API's field names.
 
     `record` is the history record of the attempt, when one was made; `code` lets a view react
-    (RECONNECT: the AdultWork connection must be made again).
+    (RECONNECT: the AdultWork connection must be made again; MISCONFIGURED: only an administrator can help).
     """
 
     RECONNECT = "reconnect"
+    MISCONFIGURED = "misconfigured"  # the portal's own configuration is wrong: starting again cannot help
 
     def __init__(
         self,
@@ -37,14 +39,41 @@ class PortalError(Exception):
         return " ".join([self.message, *details])
 
 
+# Beyond a day, a number of seconds says nothing useful (an HTTP date years ahead gave billions).
+_WAIT_IN_SECONDS_UP_TO = 24 * 60 * 60
+
+
 def _wait(exc: aw.RateLimited) -> str:
-    return f"in {math.ceil(exc.retry_after)} seconds" if exc.retry_after is not None else "in a minute"
+    if exc.retry_after is None:
+        return "in a minute"
+    if exc.retry_after > _WAIT_IN_SECONDS_UP_TO:
+        return "later"
+    return f"in {math.ceil(exc.retry_after)} seconds"
+
+
+def login_said(error: object, description: object = "") -> str:
+    """What an OAuth server said (`error` and `error_description`), cut to a sentence, for a message.
+    Templates escape it like any other text."""
+    error, description = error_text(error) or "no reason given", error_text(description)
+    return f"{error}: {description}" if description else error
+
+
+def client_misconfigured_error(error: object, description: object) -> PortalError:
+    """AdultWork's login refused the portal's own OAuth client: only an administrator can help."""
+    return PortalError(
+        f"AdultWork's login refused this portal itself ({login_said(error, description)}): the portal's "
+        "AdultWork client is misconfigured. You cannot fix this from here, and trying again will not help; "
+        "the portal's administrator has been told. Nothing was changed.",
+        code=PortalError.MISCONFIGURED,
+    )
 
 
 def portal_error_from(exc: aw.AdultWorkError, *, creating: bool = True) -> PortalError:
     """A message that says what happened and what to do next, for each kind of API failure: of a create,
     or (`creating` False) of an edit, a removal or pictures, which change an album that exists."""
     nothing = "Nothing was created" if creating else "Nothing was changed"
+    if isinstance(exc, aw.ClientMisconfigured):
+        return client_misconfigured_error(exc.error, exc.description)
     if isinstance(exc, aw.InvalidRequest):
         if exc.field_errors:
             return PortalError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -68,3 +69,20 @@ def history_csv_lines(rows: Iterable[tuple]) -> Iterator[str]:
         cells[KIND_COLUMN] = KIND_LABELS.get(kind, cells[KIND_COLUMN])
         cells[STATUS_COLUMN] = AlbumRecord.label_for(kind=kind, status=status)
         yield writer.writerow(cells)
+
+
+
+def csv_document(rows: Iterable[Iterable[Any]]) -> str:
+    """A whole small CSV file, each cell safe from formulas, with the BOM so that Excel reads it as UTF-8."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
+    return "\ufeff" + out.getvalue()
+
+
+PIN_COLUMNS = ("Nickname", "UserID", "AlbumID", "Outcome", "PIN number")
+
+
+def pins_csv(pins: Iterable) -> str:
+    """A bulk job's generated PINs (selectors.MemberPin), one member a line."""
+    return csv_document([PIN_COLUMNS, *((p.nickname, p.aw_user_id, p.album_id, p.outcome, p.pin) for p in pins)])

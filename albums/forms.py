@@ -11,20 +11,30 @@ the two agree by construction (tests/albums/test_form_mirrors_api.py checks it f
   browser's maxlength counts, so "20 characters" means the same thing on every side.
 - A price loses its surrounding white space and any trailing zeros after the decimal point
   (1.5000 is 1.5), exactly, never through a float; it is then at most 999999999.999, above 0.
+  It is written as the API's decimal means it: ASCII digits with at most one point. Signs,
+  exponents (1E+2), digit separators (2_000) and digits of other scripts (٥, ５), which Python's
+  Decimal would take, are refused, and so is anything longer than PRICE_MAX_LENGTH, before any
+  parsing: no input can cost more than a glance. UserIDs and dates are read the same way.
 - A PIN number or price counts as given once something was entered, valid or not: the API asks for
   the other half of the pair as soon as one half is present.
 
-One rule is the portal's own and stricter than the API: CreateAlbum accepts any 4 letters or digits
+Two rules are the portal's own and stricter than the API. CreateAlbum accepts any 4 letters or digits
 as a PinNumber, but its documentation says a PIN "should be impossible to guess", so the form also
 refuses the PINs anyone would try first. `pin_guessable_reason` is that whole rule (the form refuses
-a valid PIN exactly when it returns a reason), and `pin_generate` makes PINs that pass it.
+a valid PIN exactly when it returns a reason), and `pin_generate` makes PINs that pass it. And
+CreateAlbum takes any name that is not white space, but a name nobody can see (only zero-width
+characters or a BOM), or one carrying control or bidirectional-override characters (which make text
+read differently from what it is), misleads whoever reads the list: `name_unfit_reason` is that rule.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 
@@ -36,7 +46,7 @@ from django.http import QueryDict
 
 from . import adultwork as aw
 from .errors import PortalError
-from .models import AlbumRecord, Member
+from .models import AlbumRecord, BulkJob, Member
 from .pagination import Cursor
 from .selectors import AlbumRecordFilters
 
@@ -48,6 +58,21 @@ PIN_PATTERN = r"\A[A-Za-z0-9]{4}\Z"
 PIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
 # Near the top of published lists of the most used PINs, and not caught by a rule below.
 COMMON_PINS = frozenset({"1004", "1122", "2580", "asdf", "love", "pass", "qwer", "sexy", "test", "zxcv"})
+
+
+# The longest price worth reading: 9 digits, a point, 3 decimals, and room for trailing zeros.
+PRICE_MAX_LENGTH = 32
+# re's [0-9] is ASCII only (\d would take every script's digits).
+PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+PLAIN_INTEGER = re.compile(r"[0-9]{1,19}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# AdultWork's UserIDs are .NET Int32s.
+USER_ID_MAX = 2**31 - 1
+# Bidirectional embeddings, overrides and isolates: they make text display other than it reads.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Characters that show nothing by themselves: white space, format characters (zero-width space,
+# BOM, joiners), control characters, unassigned and private-use code points.
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cn", "Co", "Cs"})
 
 
 def utf16_length(value: str) -> int:
@@ -64,16 +89,60 @@ def validate_album_name_length(value: str) -> None:
         )
 
 
+def name_unfit_reason(name: str) -> str | None:
+    """Why `name` would mislead whoever reads it (see the module's docstring), or None when it would not."""
+    if any(char in BIDI_CONTROLS for char in name):
+        return "it holds a character that reverses the direction of the text"
+    if any(unicodedata.category(char) == "Cc" for char in name):
+        return "it holds a control character, such as a tab or a line break"
+    if all(unicodedata.category(char) in _INVISIBLE_CATEGORIES for char in name):
+        return "it holds only characters that do not show, such as zero-width spaces"
+    return None
+
+
+def validate_visible_name(value: str) -> None:
+    reason = name_unfit_reason(value)
+    if reason:
+        raise ValidationError("Use a name people can read: %(reason)s.", code="unfit", params={"reason": reason})
+
+
 def decimal_without_trailing_zeros(value: Decimal) -> Decimal:
-    """The same number without zeros after its last significant decimal (no rounding, any size)."""
+    """The same number without zeros after its last significant decimal (no rounding, any size, linear)."""
     if not value.is_finite():
         return value
     sign, digits, exponent = value.as_tuple()
     if not any(digits):
         return Decimal((sign, (0,), 0))
-    while exponent < 0 and digits[-1] == 0:
-        digits, exponent = digits[:-1], exponent + 1
-    return Decimal((sign, digits, exponent))
+    trailing_zeros = len(digits) - len(bytes(digits).rstrip(b"\0"))
+    removed = min(trailing_zeros, max(0, -exponent))
+    return Decimal((sign, digits[: len(digits) - removed], exponent + removed))
+
+
+def plain_text(value, *, pattern: re.Pattern, max_length: int) -> str | None:
+    """`value` without surrounding white space when `pattern` matches it whole, else None. The length is
+    looked at first, so a huge value costs one pass, never a parse."""
+    text = str(value).strip()
+    if len(text) > max_length or not pattern.fullmatch(text):
+        return None
+    return text
+
+
+class PlainFieldMixin:
+    """to_python for a field read only from ASCII text matching `pattern` (see plain_text), then `parse`d."""
+
+    pattern: re.Pattern
+    max_length_typed: int
+
+    def parse(self, text: str):
+        raise NotImplementedError
+
+    def to_python(self, value):
+        if value in self.empty_values or not str(value).strip():
+            return None
+        text = plain_text(value, pattern=self.pattern, max_length=self.max_length_typed)
+        if text is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return self.parse(text)
 
 
 class ApiTextField(forms.CharField):
@@ -92,14 +161,54 @@ class UnechoedTextInput(forms.TextInput):
         return None
 
 
-class CreditsField(forms.DecimalField):
+class CreditsField(PlainFieldMixin, forms.DecimalField):
     """A price in credits, sent as the exact number typed, without trailing decimal zeros."""
 
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip()
-        value = super().to_python(value)
-        return None if value is None else decimal_without_trailing_zeros(value)
+    pattern, max_length_typed = PLAIN_DECIMAL, PRICE_MAX_LENGTH
+    default_error_messages = {
+        "invalid": "Enter a number of credits in digits, with at most one decimal point, such as 2.5.",
+    }
+
+    def parse(self, text: str) -> Decimal:
+        return decimal_without_trailing_zeros(Decimal(text))
+
+
+class UserIdField(PlainFieldMixin, forms.IntegerField):
+    """An AdultWork UserID: ASCII digits only, within .NET's Int32."""
+
+    pattern, max_length_typed = PLAIN_INTEGER, 19
+    default_error_messages = {"invalid": "Enter an AdultWork UserID: digits only."}
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric"}))
+        super().__init__(min_value=1, max_value=USER_ID_MAX, **kwargs)
+
+    def parse(self, text: str) -> int:
+        return int(text)
+
+
+class HistoryDateField(PlainFieldMixin, forms.DateField):
+    """A day of the history, as a date input sends it (YYYY-MM-DD), from 2000 to 2999: a year beyond
+    would overflow the arithmetic of "up to the end of that day" and means nothing here anyway."""
+
+    FIRST, LAST = date(2000, 1, 1), date(2999, 12, 31)
+    pattern, max_length_typed = ISO_DATE, 10
+    default_error_messages = {"invalid": "Enter a date as YYYY-MM-DD, such as 2026-05-31."}
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date", "min": self.FIRST, "max": self.LAST}))
+        super().__init__(required=False, **kwargs)
+
+    def parse(self, text: str) -> date:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:  # 2026-02-30
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value is not None and not self.FIRST <= value <= self.LAST:
+            raise ValidationError("Choose a date from the year 2000 to 2999.", code="out_of_range")
 
 
 def pin_guessable_reason(pin: str) -> str | None:
@@ -146,7 +255,27 @@ class PortalErrorFormMixin:
         self.add_error(None, error.message)
 
 
-class AlbumForm(PortalErrorFormMixin, forms.Form):
+class SubmissionKeyForm(forms.Form):
+    """A form whose submission key makes sending it exactly-once. The key is a hidden field, so no one
+    typed it: a missing or altered one is said in words, and the form comes back with a fresh one
+    (nothing was sent under the bad one, so the next send is a first)."""
+
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.errors.pop("submission_key", None):
+            self.add_error(
+                None,
+                "This form's submission key was missing or altered, so nothing was sent. Check the form and "
+                "send it again.",
+            )
+            self.data = self.data.copy()
+            self.data["submission_key"] = str(uuid.uuid4())
+        return cleaned
+
+
+class AlbumForm(PortalErrorFormMixin, SubmissionKeyForm):
     api_fields = {
         "Name": "name",
         "Description": "description",
@@ -156,7 +285,7 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
 
     name = ApiTextField(
         label="Name",
-        validators=[validate_album_name_length],
+        validators=[validate_album_name_length, validate_visible_name],
         error_messages={"required": "Enter a name for the album."},
         help_text="Required. At most 20 characters.",
         widget=forms.TextInput(attrs={"maxlength": NAME_MAX_LENGTH, "autocomplete": "off"}),
@@ -187,7 +316,6 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
         ),
         widget=forms.NumberInput(attrs={"step": "0.001", "min": "0.001", "inputmode": "decimal", "class": "input--short"}),
     )
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     def clean_pin_number(self) -> str:
         pin = self.cleaned_data["pin_number"]
@@ -213,13 +341,18 @@ class AlbumForm(PortalErrorFormMixin, forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        has_pin = bool(cleaned.get("pin_number")) or "pin_number" in self.errors
-        has_price = cleaned.get("pin_price") is not None or "pin_price" in self.errors
+        self.clean_pin_pair(
+            has_pin=bool(cleaned.get("pin_number")) or "pin_number" in self.errors,
+            has_price=cleaned.get("pin_price") is not None or "pin_price" in self.errors,
+        )
+        return cleaned
+
+    def clean_pin_pair(self, *, has_pin: bool, has_price: bool) -> None:
+        """The API asks for both halves of the pair as soon as one is given."""
         if has_pin and not has_price and "pin_price" not in self.errors:
             self.add_error("pin_price", "Enter a PIN price: a PIN number needs one.")
         if has_price and not has_pin and "pin_number" not in self.errors:
             self.add_error("pin_number", "Enter a PIN number: a PIN price needs one.")
-        return cleaned
 
 
 class AlbumEditForm(AlbumForm):
@@ -270,13 +403,12 @@ class AlbumEditForm(AlbumForm):
         return super().clean()
 
 
-class AlbumRemoveForm(PortalErrorFormMixin, forms.Form):
+class AlbumRemoveForm(PortalErrorFormMixin, SubmissionKeyForm):
     remove_pictures = forms.BooleanField(
         label="Also remove its pictures",
         required=False,
         help_text="Without this, AdultWork keeps the album's pictures in your gallery, outside any album.",
     )
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
 
 # AddPictures documents no limits on a picture's Title and Description; these are the portal's own,
@@ -312,7 +444,7 @@ class PictureTextFields(forms.Form):
     )
 
 
-class PictureUploadForm(PictureTextFields):
+class PictureUploadForm(PictureTextFields, SubmissionKeyForm):
     field_order = ["pictures", "title", "description"]
 
     pictures = PictureFilesField(
@@ -321,7 +453,6 @@ class PictureUploadForm(PictureTextFields):
         help_text="JPEG, PNG, WebP or HEIC; choose several at once. Each is sent as a JPEG with its location, "
         "camera and all other data removed.",
     )
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -372,11 +503,21 @@ class MemberAlbumForm(AlbumForm):
 
 
 class BulkJobForm(AlbumForm):
-    """One album for many group members of one agency."""
+    """One album for many group members of one agency, with one PIN for all, a PIN of its own for each
+    member (generated when the job is queued), or none."""
 
     all_members = forms.BooleanField(label="All current members", required=False)
     members = forms.TypedMultipleChoiceField(
         label="Members", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    pin_mode = forms.ChoiceField(
+        label="PIN",
+        required=False,
+        choices=[(mode, BulkJob.PinMode(mode).label) for mode in (BulkJob.PinMode.SAME, BulkJob.PinMode.EACH, BulkJob.PinMode.NONE)],
+        initial=BulkJob.PinMode.NONE,
+        widget=forms.RadioSelect,
+        help_text="Generated PINs are drawn by the portal, never guessable and never two alike in a job; "
+        "you see them once the job has finished.",
     )
 
     def __init__(self, *args, members: Iterable[Member], **kwargs) -> None:
@@ -388,6 +529,24 @@ class BulkJobForm(AlbumForm):
         if not cleaned.get("all_members") and not cleaned.get("members") and "members" not in self.errors:
             self.add_error("members", "Choose at least one member, or all current members.")
         return cleaned
+
+    def clean_pin_pair(self, *, has_pin: bool, has_price: bool) -> None:
+        # A form sent without a choice (an older page, or a script) means what its PIN fields say.
+        mode = self.cleaned_data.get("pin_mode") or (BulkJob.PinMode.SAME if has_pin or has_price else BulkJob.PinMode.NONE)
+        self.cleaned_data["pin_mode"] = mode
+        if mode == BulkJob.PinMode.SAME:
+            if not has_pin and not has_price:
+                self.add_error("pin_number", "Enter the PIN for every member, or choose another PIN option.")
+            super().clean_pin_pair(has_pin=has_pin, has_price=has_price)
+        elif mode == BulkJob.PinMode.EACH:
+            if has_pin and "pin_number" not in self.errors:
+                self.add_error("pin_number", "Each member gets a PIN of their own: leave PIN number empty.")
+            if not has_price and "pin_price" not in self.errors:
+                self.add_error("pin_price", "Enter a PIN price: generated PINs need one.")
+        elif has_pin or has_price:
+            for field in ("pin_number", "pin_price"):
+                if field not in self.errors:
+                    self.add_error(field, "You chose No PIN: leave this empty, or choose another PIN option.")
 
     @property
     def chosen_user_ids(self) -> list[int] | None:
@@ -416,22 +575,29 @@ class GalleryAccountForm(forms.Form):
 
 
 class MemberAddForm(PortalErrorFormMixin, forms.Form):
-    aw_user_id = forms.IntegerField(label="AdultWork UserID", min_value=1, max_value=2**31 - 1)
-    nickname = forms.CharField(label="Label", max_length=100, help_text="A name to find them by, such as their nickname.")
+    aw_user_id = UserIdField(label="AdultWork UserID")
+    nickname = forms.CharField(
+        label="Label",
+        max_length=100,
+        validators=[validate_visible_name],
+        help_text="A name to find them by, such as their nickname.",
+    )
 
 
 class MemberSearchForm(forms.Form):
-    q = forms.CharField(label="Find a member", required=False, help_text="Part of a nickname, or the start of a UserID.")
+    q = forms.CharField(
+        label="Find a member", required=False, max_length=100, help_text="Part of a nickname, or the start of a UserID."
+    )
+
+    @property
+    def query(self) -> str:
+        """What to search for; nothing when the search was refused (the form then says why)."""
+        self.is_valid()
+        return self.cleaned_data.get("q", "")
 
 
 class AlbumSyncForm(forms.Form):
-    member = forms.IntegerField(
-        label="Member (AdultWork UserID)",
-        required=False,
-        min_value=1,
-        help_text="Leave empty for your own account.",
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
+    member = UserIdField(label="Member (AdultWork UserID)", required=False, help_text="Leave empty for your own account.")
 
 
 class HistoryFilterForm(forms.Form):
@@ -447,12 +613,10 @@ class HistoryFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any status"), *AlbumRecord.Status.choices]
     )
-    member = forms.IntegerField(
-        label="Member (AdultWork UserID)", required=False, min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
-    )
+    member = UserIdField(label="Member (AdultWork UserID)", required=False)
     sent_by = forms.TypedChoiceField(label="Sent by", required=False, coerce=int, empty_value=None)
-    created_from = forms.DateField(label="From (date)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    created_to = forms.DateField(label="To (date)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    created_from = HistoryDateField(label="From (date)")
+    created_to = HistoryDateField(label="To (date)")
     sort = forms.ChoiceField(
         label="Order",
         required=False,

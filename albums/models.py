@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from .adultwork import types as answer
+
 # What each scope the portal asks for makes possible, to tell users what a missing one stops.
 SCOPE_USES = {
     "profile_gallery": "creating albums",
@@ -28,7 +30,7 @@ class Connection(models.Model):
     )
     aw_user_id = models.BigIntegerField("AdultWork UserID")
     group_id = models.BigIntegerField("group ID", null=True, blank=True)
-    group_name = models.CharField(max_length=200, blank=True)
+    group_name = models.CharField(max_length=answer.GROUP_NAME_MAX_LENGTH, blank=True)
     is_group_manager = models.BooleanField("group manager", default=False)
     scopes = models.CharField(max_length=500, blank=True, help_text="Granted scopes, space-separated.")
     source = models.CharField(max_length=10, choices=Source.choices)
@@ -38,14 +40,14 @@ class Connection(models.Model):
     access_token_expires_at = models.DateTimeField(null=True, blank=True)
     connected_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    staff = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        related_name="agency_connections",
-        blank=True,
-        verbose_name="agency staff",
-        help_text="Portal users who may act for this group's members through this connection "
-        "(only while it belongs to a group manager), without the AdultWork password.",
+    # The group's roster (Member) as the portal last loaded it: see albums/services/members.py.
+    roster_loaded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the member list last matched AdultWork's, for this group."
     )
+    roster_queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When loading the member list in the background was last asked for."
+    )
+    roster_error = models.TextField(blank=True, help_text="Why the last background load of the member list failed.")
 
     class Meta:
         ordering = ["user__username"]
@@ -61,6 +63,46 @@ class Connection(models.Model):
     def missing_scopes(self) -> list[tuple[str, str]]:
         """(scope, what it stops) for each scope the portal needs but was not granted."""
         return [(scope, use) for scope, use in SCOPE_USES.items() if scope not in self.scope_set]
+
+
+class StaffGrant(models.Model):
+    """An administrator's grant: `user` may act for the members of AdultWork group `group_id` through
+    `connection`, while that connection is still group manager `manager_aw_user_id` of that group.
+
+    The grant names the group, not just the connection: when the connection's account or group changes
+    (a manager pasting another group's token), the grant stops applying until an administrator confirms
+    it for the new group.
+    """
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agency_grants", verbose_name="staff user"
+    )
+    group_id = models.BigIntegerField("group ID")
+    group_name = models.CharField(max_length=200, blank=True, help_text="The group's name when granted.")
+    manager_aw_user_id = models.BigIntegerField("group manager's AdultWork UserID")
+    confirmed_at = models.DateTimeField(default=timezone.now, help_text="When an administrator granted or confirmed it.")
+
+    class Meta:
+        ordering = ["group_id", "connection", "user"]
+        verbose_name = "staff grant"
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "user"], name="staffgrant_unique_per_connection"),
+        ]
+        indexes = [models.Index(fields=["user", "connection"], name="staffgrant_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} for group {self.group_id} through {self.connection}"
+
+    @property
+    def applies(self) -> bool:
+        """Whether the connection is still the manager account and group this grant was confirmed for."""
+        connection = self.connection
+        return (
+            connection.is_group_manager
+            and connection.group_id == self.group_id
+            and connection.aw_user_id == self.manager_aw_user_id
+        )
 
 
 class AlbumDefinition(models.Model):
@@ -114,12 +156,16 @@ class AlbumRecord(AlbumDefinition):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     error_message = models.TextField(blank=True)
     album_id = models.BigIntegerField("AlbumID", null=True, blank=True)
-    album_name = models.CharField("AlbumName", max_length=200, blank=True)
+    # AdultWork's answer, cleaned and cut to these sizes (albums.adultwork.types), with a note when it was.
+    album_name = models.CharField("AlbumName", max_length=answer.ALBUM_NAME_MAX_LENGTH, blank=True)
     album_description = models.TextField("AlbumDescription", blank=True)
-    album_size = models.IntegerField("AlbumSize", null=True, blank=True)
-    sequence = models.IntegerField("Sequence", null=True, blank=True)
-    thumb_url = models.CharField("ThumbUrl", max_length=500, blank=True)
+    album_size = models.BigIntegerField("AlbumSize", null=True, blank=True)
+    sequence = models.BigIntegerField("Sequence", null=True, blank=True)
+    thumb_url = models.CharField("ThumbUrl", max_length=answer.THUMB_URL_MAX_LENGTH, blank=True)
     picture_ids = models.TextField("PictureIDs", blank=True)
+    answer_notes = models.TextField(
+        "notes on AdultWork's answer", blank=True, help_text="What the portal cut or left out of AdultWork's answer to store it."
+    )
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -157,7 +203,7 @@ class AlbumRecord(AlbumDefinition):
     for_member = models.BooleanField(
         "for a group member", default=False, help_text="Sent by a group manager's connection for a member."
     )
-    member_nickname = models.CharField(max_length=100, blank=True)
+    member_nickname = models.CharField(max_length=answer.NICKNAME_MAX_LENGTH, blank=True)
     bulk_job = models.ForeignKey(
         "BulkJob", on_delete=models.PROTECT, null=True, blank=True, related_name="records"
     )
@@ -254,7 +300,9 @@ class Member(models.Model):
 
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="members")
     aw_user_id = models.BigIntegerField("AdultWork UserID")
-    nickname = models.CharField(max_length=100, blank=True, help_text="AdultWork's nickname, or a label.")
+    nickname = models.CharField(
+        max_length=answer.NICKNAME_MAX_LENGTH, blank=True, help_text="AdultWork's nickname, or a label."
+    )
     source = models.CharField(max_length=10, choices=Source.choices)
     is_stale = models.BooleanField(
         "no longer in the group", default=False, help_text="Missing from the group's last member list."
@@ -275,12 +323,21 @@ class Member(models.Model):
 
 
 class BulkJob(AlbumDefinition):
-    """One album definition sent to many group members in the background, through a manager connection."""
+    """Albums for many group members, sent in the background through a manager connection: one
+    definition for all (with one PIN, a PIN of its own for each member, or none), or a definition per
+    member from a spreadsheet. Each member's own definition is on their BulkJobItem."""
 
     class Status(models.TextChoices):
+        DRAFT = "draft", "Checked, not started"
         QUEUED = "queued", "Waiting for the worker"
         RUNNING = "running", "Running"
         FINISHED = "finished", "Finished"
+
+    class PinMode(models.TextChoices):
+        SAME = "same", "One PIN for all"
+        EACH = "each", "A different generated PIN for each member"
+        NONE = "none", "No PIN"
+        SPREADSHEET = "sheet", "As each row of the spreadsheet says"
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bulk_jobs")
     connection = models.ForeignKey(
@@ -290,10 +347,15 @@ class BulkJob(AlbumDefinition):
     submission_key = models.UUIDField(editable=False)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    pin_mode = models.CharField("PIN", max_length=5, choices=PinMode.choices, default=PinMode.SAME)
     member_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True, help_text="When someone asked to stop sending.")
+    pins_shown_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the generated PINs were shown to the job's creator, once."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -309,26 +371,47 @@ class BulkJob(AlbumDefinition):
         return reverse("bulk_job_detail", args=[self.pk])
 
 
-class BulkJobItem(models.Model):
-    """One member of a bulk job, and the record of its current attempt."""
+class BulkJobItem(AlbumDefinition):
+    """One member of a bulk job: the album they get (the PIN, when generated, theirs alone), the record
+    of its current attempt, and the lease of the worker sending it (albums/services/bulk.py)."""
 
     job = models.ForeignKey(BulkJob, on_delete=models.CASCADE, related_name="items")
     aw_user_id = models.BigIntegerField("AdultWork UserID")
-    nickname = models.CharField(max_length=100, blank=True)
+    nickname = models.CharField(max_length=answer.NICKNAME_MAX_LENGTH, blank=True)
     attempt = models.PositiveSmallIntegerField(default=1)
     record = models.OneToOneField(
         AlbumRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="bulk_item"
     )
     error_message = models.TextField(blank=True, help_text="Why the current attempt was not sent.")
+    # A worker sends a member only while it holds the lease, renewed by its heartbeat; a lease that ran
+    # out (the worker died) lets any worker take the member over.
+    lease_owner = models.CharField(max_length=100, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True, help_text="When this attempt's outcome was settled.")
 
     class Meta:
         ordering = ["job", "nickname", "aw_user_id"]
         constraints = [
             models.UniqueConstraint(fields=["job", "aw_user_id"], name="bulkjobitem_unique_member"),
         ]
+        indexes = [
+            models.Index(
+                fields=["job", "lease_until"], condition=models.Q(finished_at__isnull=True), name="bulkjobitem_to_send"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.nickname or self.aw_user_id} in job {self.job_id}"
+
+
+class AccountPause(models.Model):
+    """Until when every bulk worker leaves one AdultWork account alone, after it answered 429."""
+
+    aw_user_id = models.BigIntegerField("AdultWork UserID", unique=True)
+    paused_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"AdultWork {self.aw_user_id} paused until {self.paused_until}"
 
 
 class PictureUpload(models.Model):

@@ -18,7 +18,8 @@ from django.db.models import Model, Q, QuerySet
 T = TypeVar("T", bound=Model)
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-CURSOR_PATTERN = re.compile(r"\A(-?\d{1,20})_(\d{1,20})\Z")
+# ASCII digits ([0-9], not \d, which takes every script's); a pk of 18 digits stays within a bigint.
+CURSOR_PATTERN = re.compile(r"\A(-?[0-9]{1,20})_([0-9]{1,18})\Z")
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,15 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import reduce
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import BooleanField, Case, CharField, ExpressionWrapper, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, CharField, ExpressionWrapper, F, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from .crypto import secret_decrypt
-from .models import AlbumRecord, BulkJob, BulkJobItem, Connection, Member, PictureUpload
+from .models import AlbumRecord, BulkJob, BulkJobItem, Connection, Member, PictureUpload, StaffGrant
 from .pagination import Cursor, SeekPage, SeekPaginator
 
 HISTORY_PAGE_SIZE = 50
@@ -93,7 +94,7 @@ def album_record_senders(*, user: AbstractBaseUser) -> Sequence[AbstractBaseUser
     return (
         get_user_model()
         .objects.filter(
-            Q(pk=user.pk) | Q(aw_connection__in=connections) | Q(agency_connections__in=connections)
+            Q(pk=user.pk) | Q(aw_connection__in=connections) | Q(agency_grants__connection__in=connections)
         )
         .distinct()
         .order_by("username")
@@ -168,12 +169,22 @@ def album_record_export_values(
 # --- Acting for group members: who may act for whom is decided here and nowhere else ---------------
 
 
+def staff_grants_applying() -> QuerySet[StaffGrant]:
+    """Grants whose connection is still the manager account and group they were confirmed for."""
+    return StaffGrant.objects.filter(
+        group_id=F("connection__group_id"),
+        manager_aw_user_id=F("connection__aw_user_id"),
+        connection__is_group_manager=True,
+    )
+
+
 def agency_connections_for(*, user: AbstractBaseUser) -> QuerySet[Connection]:
     """The group managers' connections `user` may act through: their own, then those an admin granted
-    them. Only a connection whose account verifyCredentials called a group manager counts."""
+    them for the group the connection manages now. Only a connection whose account verifyCredentials
+    called a group manager counts."""
     if not user.is_authenticated:
         return Connection.objects.none()
-    granted = Connection.staff.through.objects.filter(user=user).values("connection")
+    granted = staff_grants_applying().filter(user=user).values("connection")
     return (
         Connection.objects.filter(Q(user=user) | Q(pk__in=granted), is_group_manager=True, group_id__isnull=False)
         .select_related("user")
@@ -225,6 +236,14 @@ def member_get(*, user: AbstractBaseUser, pk: int) -> Member | None:
     return Member.objects.filter(pk=pk, connection__in=agency_connections_for(user=user)).select_related("connection").first()
 
 
+def roster_loading(*, connections: Sequence[Connection]) -> bool:
+    """Whether a roster of these connections is still on its way from AdultWork: never loaded, and its
+    background load has not failed (a failed one says why instead)."""
+    return bool(settings.AW_API_KEY) and any(
+        c.roster_loaded_at is None and not c.roster_error for c in connections
+    )
+
+
 def member_roster(*, connection: Connection) -> QuerySet[Member]:
     """The whole roster of one connection, current members first."""
     return connection.members.order_by("is_stale", "nickname", "aw_user_id")
@@ -234,9 +253,11 @@ def member_roster(*, connection: Connection) -> QuerySet[Member]:
 
 
 def bulk_job_list(*, user: AbstractBaseUser) -> QuerySet[BulkJob]:
-    """Jobs the user may follow: their own, and those sent through agency connections they may use."""
+    """Jobs the user may follow: their own, and those sent through agency connections they may use
+    (a checked spreadsheet not started yet is its creator's alone)."""
     return (
         BulkJob.objects.filter(Q(created_by=user) | Q(connection__in=agency_connections_for(user=user)))
+        .exclude(~Q(created_by=user), status=BulkJob.Status.DRAFT)
         .select_related("created_by")
         .order_by("-created_at", "-id")
     )
@@ -296,13 +317,13 @@ class BulkJobProgress:
 def _outcome(item: BulkJobItem, job: BulkJob) -> str:
     if item.record is not None:
         return "sending" if item.record.status == AlbumRecord.Status.PENDING else item.record.status
-    # A member left without an attempt when the job ended was never sent: safe to retry.
-    return "failed" if job.status == BulkJob.Status.FINISHED else "waiting"
+    # A member closed without an attempt (cancelled, or left when the job ended) was never sent: safe to retry.
+    return "failed" if item.finished_at or job.status == BulkJob.Status.FINISHED else "waiting"
 
 
 def bulk_job_progress(*, job: BulkJob) -> BulkJobProgress:
     """Each member's outcome so far, and how many have each."""
-    job.refresh_from_db(fields=["status", "started_at", "finished_at"])
+    job.refresh_from_db(fields=["status", "started_at", "finished_at", "cancelled_at", "pins_shown_at"])
     items = list(job.items.select_related("record").order_by("nickname", "aw_user_id"))
     outcomes = [BulkItemOutcome(item, _outcome(item, job)) for item in items]
     counts = Counter(outcome.outcome for outcome in outcomes)
@@ -340,6 +361,37 @@ def album_operations(*, user: AbstractBaseUser, record: AlbumRecord) -> QuerySet
 def album_record_pin(*, record: AlbumRecord) -> str:
     """The record's PIN in clear, for showing to its owner on request; never log it."""
     return secret_decrypt(record.pin_number_encrypted)
+
+
+@dataclass(frozen=True)
+class MemberPin:
+    nickname: str
+    aw_user_id: int
+    album_id: int | None
+    outcome: str
+    pin: str
+
+
+def bulk_job_pins(*, job: BulkJob) -> list[MemberPin]:
+    """Each member's generated PIN in clear, with their album, for showing to the job's creator on
+    request; never log them."""
+    items = job.items.select_related("record").order_by("nickname", "aw_user_id")
+    return [
+        MemberPin(
+            nickname=item.nickname,
+            aw_user_id=item.aw_user_id,
+            album_id=item.record.album_id if item.record else None,
+            outcome=OUTCOMES[_outcome(item, job)],
+            pin=secret_decrypt(item.pin_number_encrypted),
+        )
+        for item in items
+        if item.pin_number_encrypted
+    ]
+
+
+def bulk_job_draft_get(*, user: AbstractBaseUser, pk: int) -> BulkJob | None:
+    """A checked spreadsheet of the user's, not started yet."""
+    return BulkJob.objects.filter(pk=pk, created_by=user, status=BulkJob.Status.DRAFT).first()
 
 
 # --- Pictures -------------------------------------------------------------------------------------

@@ -29,10 +29,17 @@ urlpatterns = [
     path("albums/new/member/", create.member_album_create_view, name="member_album_create"),
     path("albums/bulk/", agency.bulk_job_list_view, name="bulk_job_list"),
     path("albums/bulk/new/", agency.bulk_job_create_view, name="bulk_job_create"),
+    path("albums/bulk/csv/", agency.bulk_job_csv_view, name="bulk_job_csv"),
+    path("albums/bulk/csv/template.csv", agency.bulk_job_csv_template, name="bulk_job_csv_template"),
     path("albums/bulk/<int:pk>/", agency.bulk_job_detail, name="bulk_job_detail"),
     path("albums/bulk/<int:pk>/progress/", agency.bulk_job_progress_json, name="bulk_job_progress"),
     path("albums/bulk/<int:pk>/retry/", agency.bulk_job_retry_view, name="bulk_job_retry"),
+    path("albums/bulk/<int:pk>/start/", agency.bulk_job_start_view, name="bulk_job_start"),
+    path("albums/bulk/<int:pk>/cancel/", agency.bulk_job_cancel_view, name="bulk_job_cancel"),
+    path("albums/bulk/<int:pk>/pins/", agency.bulk_job_pins_view, name="bulk_job_pins"),
+    path("albums/bulk/<int:pk>/pins.csv", agency.bulk_job_pins_csv, name="bulk_job_pins_csv"),
     path("members/", agency.member_list, name="member_list"),
+    path("members/loading/", agency.member_roster_state, name="member_roster_state"),
     path(
         "members/agency/<int:connection_pk>/refresh/", agency.member_roster_refresh_view, name="member_roster_refresh"
     ),

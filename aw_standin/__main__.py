@@ -16,6 +16,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--access-token-lifetime", type=int, default=1200, metavar="SECONDS")
     parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
     parser.add_argument(
+        "--require-pkce", action="store_true", help="refuse authorization requests without a PKCE S256 challenge"
+    )
+    parser.add_argument(
+        "--login-url", metavar="URL", help="send browsers not signed in to this sign-in page (e.g. on another host)"
+    )
+    parser.add_argument(
         "--client-id", default=demo.DEMO_CLIENT.client_id, help="OAuth client to register (default: the demo client)"
     )
     parser.add_argument("--client-secret", help="its secret (default: the demo client's, for the demo client)")
@@ -38,6 +44,8 @@ def main(argv: list[str] | None = None) -> None:
         args.port,
         access_token_lifetime=args.access_token_lifetime,
         latency=args.latency,
+        require_pkce=args.require_pkce,
+        login_url=args.login_url,
         clients=[Client(args.client_id, secret, args.redirect_uri)],
     )
     stopping = threading.Event()

@@ -18,7 +18,8 @@ INVALID = "The request is invalid."
 MEMBERS_PER_PAGE_DEFAULT = 20
 MEMBERS_PER_PAGE_MAX = 100
 
-_INTEGER = re.compile("[+-]?[0-9]+")
+# An Int32 in ASCII digits; more than 11 cannot be one, and are not read as a number at all.
+_INTEGER = re.compile("[+-]?[0-9]{1,11}")
 
 Result = tuple[int, Obj | Many | HttpError | bool]
 
@@ -85,7 +86,7 @@ def _int_param(request: Request, name: str, default: int | None = None) -> int:
             raise _invalid_param(name, f"The {name} field is required.")
         return default
     if not _INTEGER.fullmatch(raw.strip()) or int(raw) not in INT32_RANGE:
-        raise _invalid_param(name, f"The value '{raw}' is not valid for {name}.")
+        raise _invalid_param(name, f"The value '{raw[:100]}' is not valid for {name}.")
     return int(raw)
 
 

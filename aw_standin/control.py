@@ -68,6 +68,8 @@ _CONFIG_CHECKS: dict[str, Callable[[Any], bool]] = {
     "refresh_token_lifetime": lambda v: type(v) is int and v > 0,
     "modelstate_prefix": lambda v: v in MODELSTATE_PREFIXES,
     "force_format": lambda v: v in FORMATS,
+    "require_pkce": lambda v: isinstance(v, bool),
+    "login_url": lambda v: v is None or isinstance(v, str) and v.startswith(("http://", "https://")),
 }
 
 
@@ -139,6 +141,11 @@ def issue_tokens(state: State, request: Request) -> Any:
     if not isinstance(scopes, list) or not set(scopes) <= set(KNOWN_SCOPES):
         raise _Bad(f"scopes must be a list drawn from {', '.join(KNOWN_SCOPES)}")
     lifetime = _positive_int(document.get("expires_in", state.config.access_token_lifetime), "expires_in")
+    access_token = document.get("access_token")
+    if access_token is not None:
+        if not isinstance(access_token, str) or not access_token or "client_id" in document:
+            raise _Bad("access_token must be a non-empty string, and takes no client_id")
+        return state.tokens.register_access(access_token, user_id, frozenset(scopes), lifetime)
     client_id = document.get("client_id")
     if client_id is not None and client_id not in state.clients:
         raise _Bad(f"unknown client_id {client_id!r}")

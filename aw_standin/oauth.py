@@ -4,8 +4,9 @@ import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from . import pages
+from . import pages, signin
 from .exchange import Request, Response
+from .pkce import PkceRefused, challenge_check, verifier_matches
 from .records import Client
 from .state import State
 from .tokens import KNOWN_SCOPES, RefreshExpired
@@ -17,12 +18,26 @@ class _Refused(Exception):
     """An authorization request that must not redirect: the page says why."""
 
 
+class _Redirected(Exception):
+    """An authorization request refused at the client's (verified) redirect URI, as RFC 6749 4.1.2.1 says."""
+
+    def __init__(self, redirect_uri: str, state: str, error: str, description: str) -> None:
+        super().__init__(description)
+        self.redirect_uri, self.state, self.error, self.description = redirect_uri, state, error, description
+
+    def response(self) -> Response:
+        return _redirect(
+            self.redirect_uri, [("error", self.error), ("error_description", self.description), ("state", self.state)]
+        )
+
+
 @dataclass
 class _AuthorizationRequest:
     client: Client
     redirect_uri: str
     scopes: list[str]
     state: str
+    code_challenge: str | None
 
 
 def _single(params: dict[str, list[str]], name: str) -> str | None:
@@ -52,7 +67,14 @@ def _authorization_request(state: State, params: dict[str, list[str]]) -> _Autho
         raise _Refused(
             f"Unknown scope {unknown[0]!r}. Scopes are separated by spaces; known scopes: {', '.join(KNOWN_SCOPES)}."
         )
-    return _AuthorizationRequest(client, redirect_uri, list(dict.fromkeys(scopes)), _single(params, "state") or "")
+    given_state = _single(params, "state") or ""
+    try:
+        challenge = challenge_check(
+            _single(params, "code_challenge"), _single(params, "code_challenge_method"), required=state.config.require_pkce
+        )
+    except PkceRefused as refusal:
+        raise _Redirected(redirect_uri, given_state, "invalid_request", str(refusal)) from None
+    return _AuthorizationRequest(client, redirect_uri, list(dict.fromkeys(scopes)), given_state, challenge)
 
 
 def _html(status: int, html: str) -> Response:
@@ -64,8 +86,18 @@ def authorize_page(state: State, request: Request) -> Response:
         wanted = _authorization_request(state, request.query)
     except _Refused as refusal:
         return _html(400, pages.refusal_page(str(refusal)))
-    users = sorted(state.users.values(), key=lambda user: user.user_id)
-    page = pages.consent_page(wanted.client.client_id, wanted.redirect_uri, wanted.scopes, wanted.state, users)
+    except _Redirected as refusal:
+        return refusal.response()
+    if state.config.login_url:
+        sign_in = signin.gate(state, request)
+        if sign_in is not None:
+            return sign_in
+        users = [state.users[signin.signed_in_user(state, request)]]
+    else:
+        users = sorted(state.users.values(), key=lambda user: user.user_id)
+    page = pages.consent_page(
+        wanted.client.client_id, wanted.redirect_uri, wanted.scopes, wanted.state, wanted.code_challenge, users
+    )
     return _html(200, page)
 
 
@@ -86,12 +118,18 @@ def authorize_decision(state: State, request: Request) -> Response:
         user_id = _single(params, "user_id") or ""
         if not user_id.isascii() or not user_id.isdigit() or int(user_id) not in state.users:
             raise _Refused("Choose one of the demo accounts.")
+        if state.config.login_url and signin.signed_in_user(state, request) != int(user_id):
+            raise _Refused("Sign in as this account first.")
         granted = params.get("granted_scope", [])
         if not set(granted) <= set(wanted.scopes):
             raise _Refused("A granted scope was not requested.")
     except _Refused as refusal:
         return _html(400, pages.refusal_page(str(refusal)))
-    code = state.tokens.new_code(wanted.client.client_id, wanted.redirect_uri, int(user_id), frozenset(granted))
+    except _Redirected as refusal:
+        return refusal.response()
+    code = state.tokens.new_code(
+        wanted.client.client_id, wanted.redirect_uri, int(user_id), frozenset(granted), wanted.code_challenge
+    )
     return _redirect(wanted.redirect_uri, [("code", code), ("state", wanted.state)])
 
 
@@ -100,8 +138,8 @@ def _token_answer(status: int, document: dict) -> Response:
     return Response(status, body, "application/json;charset=UTF-8", [("Cache-Control", "no-store"), ("Pragma", "no-cache")])
 
 
-def _oauth_error(status: int, code: str) -> Response:
-    return _token_answer(status, {"error": code})
+def _oauth_error(status: int, code: str, description: str = "") -> Response:
+    return _token_answer(status, {"error": code, **({"error_description": description} if description else {})})
 
 
 def token(state: State, request: Request) -> Response:
@@ -123,6 +161,8 @@ def token(state: State, request: Request) -> Response:
         code = state.tokens.take_code(one["code"])
         if code is None or code.client_id != client.client_id or code.redirect_uri != one["redirect_uri"]:
             return _oauth_error(400, "invalid_grant")
+        if not verifier_matches(code.code_challenge, one.get("code_verifier")):
+            return _oauth_error(400, "invalid_grant", "PKCE verification failed: the code_verifier does not match.")
         issued = state.tokens.issue(
             code.user_id, code.scopes, client.client_id, config.access_token_lifetime, config.refresh_token_lifetime
         )

@@ -34,7 +34,12 @@ def _page(title: str, content: str) -> str:
 
 
 def consent_page(
-    client_id: str, redirect_uri: str, scopes: list[str], state: str | None, users: list[User]
+    client_id: str,
+    redirect_uri: str,
+    scopes: list[str],
+    state: str | None,
+    code_challenge: str | None,
+    users: list[User],
 ) -> str:
     options = "\n".join(
         f'<option value="{user.user_id}">{escape(user.nickname)} ({user.user_id})</option>' for user in users
@@ -58,6 +63,7 @@ def consent_page(
             ("scope", " ".join(scopes)),
             ("state", state or ""),
             ("response_type", "code"),
+            *((("code_challenge", code_challenge), ("code_challenge_method", "S256")) if code_challenge else ()),
         )
     )
     content = f"""<p>The application <strong>{escape(client_id)}</strong> wants to connect to your AdultWork.com account.</p>
@@ -78,3 +84,19 @@ def consent_page(
 
 def refusal_page(message: str) -> str:
     return _page("This sign-in request cannot be completed", f'<p role="alert">{escape(message)}</p>')
+
+
+def signin_page(return_url: str, users: list[User]) -> str:
+    options = "\n".join(
+        f'<option value="{user.user_id}">{escape(user.nickname)} ({user.user_id})</option>' for user in users
+    )
+    content = f"""<p>Sign in to continue to AdultWork.com's login.</p>
+<form method="post" action="/Account/Login">
+<div><label for="user_id">Account</label><br>
+<select id="user_id" name="user_id">
+{options}
+</select></div>
+<input type="hidden" name="ReturnUrl" value="{escape(return_url)}">
+<div class="actions"><button type="submit">Sign in</button></div>
+</form>"""
+    return _page("Sign in to AdultWork.com", content)

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from . import api, oauth, pictures
+from . import api, oauth, pictures, signin
 from .exchange import Request, Response
 from .state import State
 
@@ -24,6 +24,7 @@ ROUTES: dict[str, dict[str, Handler]] = {
     "/v1/groups/getgroupdetails": {"GET": api.group_details},
     "/oauth/authorize": {"GET": oauth.authorize_page, "POST": oauth.authorize_decision},
     "/oauth/token": {"POST": oauth.token},
+    "/account/login": {"GET": signin.login_page, "POST": signin.login},
 }
 
 

@@ -93,7 +93,7 @@ class _Handler(BaseHTTPRequestHandler):
                 pass  # trailers
             return b"".join(chunks)
         length = (self.headers.get("Content-Length") or "0").strip()
-        if not length.isdigit():
+        if not (length.isascii() and length.isdigit()):
             raise ValueError("bad Content-Length")
         return self.rfile.read(int(length))
 
@@ -220,9 +220,13 @@ class StandIn:
         *,
         access_token_lifetime: int = 1200,
         latency: float = 0.0,
+        require_pkce: bool = False,
+        login_url: str | None = None,
         clients: Iterable[Client] = (),
     ) -> None:
-        defaults = Config(latency=latency, access_token_lifetime=access_token_lifetime)
+        defaults = Config(
+            latency=latency, access_token_lifetime=access_token_lifetime, require_pkce=require_pkce, login_url=login_url
+        )
         self.state = State(defaults, _startup_clients(clients))
         self._server = _Server((host, port), self.state)
         self._thread: threading.Thread | None = None

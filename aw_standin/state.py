@@ -24,6 +24,11 @@ class Config:
     refresh_token_lifetime: int = 14 * 24 * 3600
     modelstate_prefix: str = "request."
     force_format: str | None = None
+    # Refuse authorization requests without a PKCE S256 challenge (RFC 9700 asks it of every client).
+    require_pkce: bool = False
+    # Where a browser not signed in at the authorize endpoint signs in (aw_standin/signin.py); None:
+    # the consent page lets anyone pick a demo account.
+    login_url: str | None = None
     # Nothing is documented; these are the stand-in's own limits for AddPictures.
     picture_max_bytes: int = 20 * 1024 * 1024
     pictures_max_request_bytes: int = 200 * 1024 * 1024
@@ -62,6 +67,8 @@ class State:
     clients: dict[str, Client] = field(init=False)
     tokens: TokenStore = field(init=False)
     faults: FaultBook = field(init=False)
+    signins: dict[str, int] = field(init=False)  # sign-in cookie -> UserID
+    signin_tickets: dict[str, int] = field(init=False)  # one-time ticket from the sign-in page -> UserID
     log: list[dict] = field(init=False)
     stats: Stats = field(init=False)
 
@@ -86,6 +93,8 @@ class State:
         for token, user_id, scopes, expired in demo.FIXED_TOKENS:
             self.tokens.add_fixed(token, user_id, scopes, expired)
         self.faults = FaultBook()
+        self.signins = {}
+        self.signin_tickets = {}
         self.log = []
         self.stats = Stats()
 

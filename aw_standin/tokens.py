@@ -46,6 +46,7 @@ class AuthorizationCode:
     user_id: int
     scopes: frozenset[str]
     expires_at: float
+    code_challenge: str | None  # PKCE S256 challenge, None when the client sent none
 
 
 class TokenStore:
@@ -82,6 +83,11 @@ class TokenStore:
             "refresh_token": refresh,
         }
 
+    def register_access(self, token: str, user_id: int, scopes: frozenset[str], lifetime: int) -> dict:
+        """Accept an access token another authorization server issued, as if it were one of ours."""
+        self.access[token] = AccessToken(user_id, scopes, self.clock() + lifetime, issued=True)
+        return {"access_token": token, "token_type": "bearer", "expires_in": lifetime}
+
     def use_refresh(self, token: str, client_id: str) -> RefreshToken | None:
         """Remove and return the refresh token, so it is never good twice.
 
@@ -95,10 +101,12 @@ class TokenStore:
         del self.refresh[token]
         return found
 
-    def new_code(self, client_id: str, redirect_uri: str, user_id: int, scopes: frozenset[str]) -> str:
+    def new_code(
+        self, client_id: str, redirect_uri: str, user_id: int, scopes: frozenset[str], code_challenge: str | None
+    ) -> str:
         code = secrets.token_urlsafe(24)
         self.codes[code] = AuthorizationCode(
-            client_id, redirect_uri, user_id, scopes, self.clock() + CODE_LIFETIME
+            client_id, redirect_uri, user_id, scopes, self.clock() + CODE_LIFETIME, code_challenge
         )
         return code
 

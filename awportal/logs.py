@@ -1,7 +1,9 @@
 """Log formatting: plain lines by default, one JSON object a line with LOG_FORMAT=json.
 
-Nothing here redacts: the portal never hands a token, PIN or AdultWork query string to a logger
-(the client logs method and path only; urllib3, which logs full URLs, is held at WARNING).
+The portal never hands a token, PIN or AdultWork query string to a logger (the client logs method
+and path only; urllib3, which logs full URLs, is held at WARNING). Django does hand over the request
+itself (django.request's 4xx and 5xx lines), whose repr carries the query string, and the OAuth
+callback's carries the sign-in code: the JSON lines show a request as its method and path only.
 """
 
 from __future__ import annotations
@@ -9,9 +11,16 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime
+from typing import Any
+
+from django.http import HttpRequest
 
 # Attributes every LogRecord has; anything else was passed in `extra` and is kept.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
+def _without_query(value: Any) -> Any:
+    return f"{value.method} {value.path}" if isinstance(value, HttpRequest) else value
 
 
 class JsonFormatter(logging.Formatter):
@@ -22,7 +31,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        entry.update((key, value) for key, value in vars(record).items() if key not in _STANDARD)
+        entry.update((key, _without_query(value)) for key, value in vars(record).items() if key not in _STANDARD)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view or CSRF check reads the body: an unreadable one gets the 400 page.
+    "awportal.bodies.UnreadableBodyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.throttle.SignInPausedMiddleware",
@@ -184,8 +186,18 @@ AW_CONNECT_TIMEOUT = env.float("AW_CONNECT_TIMEOUT", default=3.05)
 AW_READ_TIMEOUT = env.float("AW_READ_TIMEOUT", default=15.0)
 # How long after giving up on an answer a missing album counts as never created (see albums/services/reconcile.py).
 AW_OUTCOME_SETTLE_SECONDS = env.int("AW_OUTCOME_SETTLE_SECONDS", default=300)
-# Requests a bulk job keeps in flight at once; AdultWork answers 429 when it is too many.
+# Requests the bulk workers keep in flight at once per AdultWork account, all workers together;
+# AdultWork answers 429 when it is too many.
 AW_BULK_CONCURRENCY = env.int("AW_BULK_CONCURRENCY", default=4)
+# Seconds a bulk worker's hold on a member lasts without its heartbeat; after it, another worker takes over.
+AW_BULK_LEASE_SECONDS = env.int("AW_BULK_LEASE_SECONDS", default=60)
+# Runner tasks queued per bulk job: so many workers send one job together, and carry on if one dies.
+AW_BULK_WORKERS_PER_JOB = env.int("AW_BULK_WORKERS_PER_JOB", default=2)
+# A bulk job planned in a CSV file: files larger, or with more rows, are refused before being read through.
+BULK_CSV_MAX_BYTES = env.int("BULK_CSV_MAX_BYTES", default=1024 * 1024)
+BULK_CSV_MAX_ROWS = env.int("BULK_CSV_MAX_ROWS", default=1000)
+# A group's member list older than this (seconds) is loaded again in the background on its next use.
+AW_ROSTER_MAX_AGE = env.int("AW_ROSTER_MAX_AGE", default=6 * 3600)
 
 # --- Security ---------------------------------------------------------------
 # Secure by default; a local first run (DEBUG=true) or the test suite turn HTTPS off.
@@ -215,7 +227,10 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "form-action": ["'self'", AW_OAUTH_BASE_URL],
+        # Every form posts to the portal itself. Connecting starts from a link (see connect_start), because
+        # Chromium holds a form's whole redirect chain to form-action, and a login passes through hosts
+        # no list here could know in advance.
+        "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'none'"],
         "object-src": ["'none'"],

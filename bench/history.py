@@ -93,12 +93,13 @@ def _agency_staff(size: int, *, numbered_from: int):
     from django.contrib.auth import get_user_model
 
     from albums.models import Connection
+    from albums.services.grants import staff_grant_give
 
     manager = bench_user(f"manager-{size}")
     Connection.objects.filter(user=manager).update(aw_user_id=200001, group_id=9001, is_group_manager=True)
     agency = Connection.objects.get(user=manager)
     staff = get_user_model().objects.create_user(username=f"staff-{size}", password="bench-password-1")
-    agency.staff.add(staff)
+    staff_grant_give(connection=agency, user=staff)
     records_add(manager, count=size, numbered_from=numbered_from, connection=agency, for_member=True)
     return staff
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from .environment import DEFAULT_DATABASE_URL, BenchEnvironment
 from .history import history_rows
 from .pictures import pictures_rows
+from .price import price_rows
 from .submit import submit_rows
 from .table import Row, table_text
 from .throughput import throughput_rows
@@ -21,11 +22,11 @@ BULK_BUDGET = 1.25
 
 
 def bulk_rows() -> list[Row]:
-    """bench/bulk.py's figure. It sets Django up for itself (its own database, its own stand-in with
-    latency), so it runs as a process of its own; its last line says `... wall=Ws ideal=Is ratio=R`."""
-    result = subprocess.run(
-        [sys.executable, str(BULK)], env={"PATH": os.environ["PATH"]}, capture_output=True, text=True, timeout=600
-    )
+    """bench/bulk.py's figure. It sets Django up for itself (its own database, BENCH_DATABASE_URL's name
+    + "_bulk", its own stand-in with latency, its own db_worker processes), so it runs as a process of
+    its own; its last line says `... wall=Ws ideal=Is ratio=R`."""
+    env = {"PATH": os.environ["PATH"], "BENCH_DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)}
+    result = subprocess.run([sys.executable, str(BULK)], env=env, capture_output=True, text=True, timeout=900)
     if result.returncode != 0:
         raise RuntimeError(f"bench/bulk.py failed:\n{result.stdout}{result.stderr}")
     line = result.stdout.strip().splitlines()[-1]
@@ -33,7 +34,10 @@ def bulk_rows() -> list[Row]:
     ratio = float(values["ratio"])
     return [
         Row(
-            name=f"Bulk ({values['members']} members, {values['latency']} latency, concurrency {values['concurrency']})",
+            name=(
+                f"Bulk ({values['members']} members, {values['latency']} latency, concurrency {values['concurrency']}, "
+                f"{values['workers']} workers)"
+            ),
             measured=f"wall {values['wall']}",
             baseline=f"ideal {values['ideal']}",
             figure=f"ratio {ratio:.2f}",
@@ -44,7 +48,7 @@ def bulk_rows() -> list[Row]:
 
 
 def main() -> int:
-    """Every benchmark, or those named in BENCH_ONLY (submit, history, throughput, pictures, bulk)."""
+    """Every benchmark, or those named in BENCH_ONLY (submit, history, throughput, pictures, price, bulk)."""
     started, load_before = time.monotonic(), os.getloadavg()[0]
     only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
 
@@ -63,6 +67,8 @@ def main() -> int:
             rows += throughput_rows(bench, historian, record_path) if wanted("throughput") else []
         if wanted("pictures"):
             rows += pictures_rows(bench)
+        if wanted("price"):
+            rows += price_rows(bench)
         # --- Bulk creation (bench/bulk.py, from the agency work) ---
         if BULK.is_file() and wanted("bulk"):
             rows += bulk_rows()

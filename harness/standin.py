@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-import re
-import subprocess
 import sys
-import threading
-from pathlib import Path
 from typing import Any
 
 import requests
 
-from harness.processes import process_stop
+from harness.processes import ROOT, ServerProcess
 
-ROOT = Path(__file__).resolve().parents[1]
+__all__ = ["ROOT", "StandInControl", "StandInProcess"]
 
 
-class StandInProcess:
+class StandInProcess(ServerProcess):
     """`python -m aw_standin` on a free port; the portal's tests never import the stand-in."""
 
     def __init__(self, *args: str) -> None:
-        (ROOT / "var").mkdir(exist_ok=True)
-        self._log = open(ROOT / "var" / "standin-tests.log", "a")  # noqa: SIM115 (closed in stop)
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "aw_standin", "--host", "127.0.0.1", "--port", "0", *args],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=self._log,
-            text=True,
-        )
-        line = self._process.stdout.readline()
-        found = re.search(r"https?://\S+", line)
-        if not found:
-            self.stop()
-            raise RuntimeError(f"the stand-in did not start (it printed {line!r}); see var/standin-tests.log")
-        self.url = found.group(0).rstrip("/")
-        # Keep reading so that anything else it prints can never fill the pipe and block it.
-        threading.Thread(target=self._process.stdout.read, daemon=True).start()
-
-    def stop(self) -> None:
-        process_stop(self._process)
-        self._log.close()
+        command = [sys.executable, "-m", "aw_standin", "--host", "127.0.0.1", "--port", "0", *args]
+        super().__init__(command, name="the stand-in", log="standin-tests.log")
 
 
 class StandInControl:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from albums import adultwork as aw
 from albums.crypto import secret_encrypt
-from albums.models import AlbumRecord, Connection, Member, PictureUpload
+from albums.models import AlbumRecord, Connection, Member, PictureUpload, StaffGrant
 
 DEMO_MEMBER_ID = 100001
 DEMO_MEMBER_TOKEN = "demo-member-token"
@@ -90,6 +90,21 @@ class ManagerConnectionFactory(ConnectionFactory):
     group_id = DEMO_GROUP_ID
     group_name = "Demo Agency"
     is_group_manager = True
+    # Loaded, as far as the portal knows: a test that wants the background load clears it.
+    roster_loaded_at = factory.LazyFunction(timezone.now)
+
+
+class StaffGrantFactory(factory.django.DjangoModelFactory):
+    """An administrator's grant of the connection's current group to a staff user."""
+
+    class Meta:
+        model = StaffGrant
+
+    connection = factory.SubFactory(ManagerConnectionFactory)
+    user = factory.SubFactory(UserFactory)
+    group_id = factory.SelfAttribute("connection.group_id")
+    group_name = factory.SelfAttribute("connection.group_name")
+    manager_aw_user_id = factory.SelfAttribute("connection.aw_user_id")
 
 
 class MemberFactory(factory.django.DjangoModelFactory):

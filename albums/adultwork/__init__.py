@@ -3,6 +3,7 @@
 from .client import AdultWorkClient, AlbumInput
 from .errors import (
     AdultWorkError,
+    ClientMisconfigured,
     Forbidden,
     InvalidRequest,
     MissingScope,
@@ -20,6 +21,7 @@ __all__ = [
     "AdultWorkClient",
     "AdultWorkError",
     "AlbumInput",
+    "ClientMisconfigured",
     "Credentials",
     "Forbidden",
     "GroupMember",

@@ -34,6 +34,9 @@ SCOPE_IN_MESSAGE = re.compile(r"\b(profile_gallery|account_information|[a-z]+_[a
 # 500 may be an error after the album was stored; 502 and 504 come from a proxy that may have
 # forwarded the request. 503 means the server did not take it.
 AMBIGUOUS_STATUSES = {500, 502, 504}
+# The request was read and refused for what it said: nothing was done, and sending it unchanged
+# would be refused again, so the user must change it (never "try again in a moment").
+REFUSED_INPUT_STATUSES = {400, 422}
 
 
 def _new_session() -> requests.Session:
@@ -64,10 +67,11 @@ def json_dumps(value: Any) -> str:
 
 
 def _retry_after(header: str | None) -> float | None:
+    """Seconds (ASCII digits, as RFC 9110 says) or an HTTP date; None when it is neither."""
     if not header:
         return None
     header = header.strip()
-    if header.isdigit():
+    if re.fullmatch("[0-9]+", header):
         return float(header)
     try:
         when = email.utils.parsedate_to_datetime(header)
@@ -294,7 +298,7 @@ class AdultWorkClient:
                 raise self._unreadable(str(exc), write=write) from None
         message, field_errors = error_details(content_type, text)
         detail = f" AdultWork said: {message}" if message else ""
-        if status == 400:
+        if status in REFUSED_INPUT_STATUSES:
             raise errors.InvalidRequest(
                 f"AdultWork refused the request.{detail}", field_errors=field_errors, status=status
             )

@@ -17,7 +17,7 @@ class AdultWorkError(Exception):
 
 
 class InvalidRequest(AdultWorkError):
-    """400: AdultWork refused the input. `field_errors` maps API field names to messages."""
+    """400 or 422: AdultWork refused the input. `field_errors` maps API field names to messages."""
 
     def __init__(
         self, message: str, *, field_errors: dict[str, list[str]] | None = None, status: int | None = 400
@@ -66,8 +66,15 @@ class OutcomeUnknown(AdultWorkError):
 
 
 class TokenRefused(AdultWorkError):
-    """The OAuth token endpoint refused a grant; `error` is its `{"error": ...}` code."""
+    """The OAuth token endpoint refused a grant; `error` is its `{"error": ...}` code and `description`
+    its `error_description` (the server's words, at most ERROR_TEXT_LIMIT characters, not yet escaped)."""
 
-    def __init__(self, message: str, *, error: str, status: int | None = None) -> None:
+    def __init__(self, message: str, *, error: str, description: str = "", status: int | None = None) -> None:
         super().__init__(message, status=status)
         self.error = error
+        self.description = description
+
+
+class ClientMisconfigured(TokenRefused):
+    """The token endpoint refused the portal itself (`invalid_client`, `unauthorized_client`): its client
+    id, secret or registration is wrong. No user can fix this; an administrator must."""

@@ -1,12 +1,30 @@
-"""The typed results the client returns; built from decoded JSON or XML, which differ only in types."""
+"""The typed results the client returns; built from decoded JSON or XML, which differ only in types.
+
+Any answer may be out of range, so every field is read within bounds. An ID (UserID, AlbumID,
+GroupID) that is not an integer .NET could send (Int64) makes the answer unreadable: storing a
+guess would be worse than saying so. Text is cleaned and cut to what the portal stores (see
+`text_cleaned`); a count out of range is left out. What was cut or left out is said in `notes`.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from .parsing import UnreadableBody
+from .parsing import UnreadableBody, text_cleaned, text_shown
+
+INT64 = range(-(2**63), 2**63)
+_INTEGER_TEXT = re.compile(r"\s*-?[0-9]{1,19}\s*")
+# How much of each text field the portal stores (the model fields are this size), in characters.
+ALBUM_NAME_MAX_LENGTH = 200
+THUMB_URL_MAX_LENGTH = 500
+NICKNAME_MAX_LENGTH = 100
+GROUP_NAME_MAX_LENGTH = 200
+USER_TYPE_MAX_LENGTH = 100
+TEXT_MAX_LENGTH = 20_000  # descriptions, PictureIDs: no documented limit, but some limit
 
 
 def _get(data: Mapping[str, Any], key: str) -> Any:
@@ -20,28 +38,64 @@ def _get(data: Mapping[str, Any], key: str) -> Any:
     return None
 
 
-def _int(data: Mapping[str, Any], key: str, *, required: bool = False) -> int | None:
-    value = _get(data, key)
-    if value is None or value == "":
-        if required:
-            raise UnreadableBody(f"{key} is missing")
+def _as_integer(value: Any) -> int | None:
+    """An integer in JSON (int, or a Decimal with nothing after the point) or XML (ASCII digits)."""
+    if isinstance(value, bool):
         return None
-    try:
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value) if value.adjusted() < 20 else None
+    if isinstance(value, str) and _INTEGER_TEXT.fullmatch(value):
         return int(value)
-    except (TypeError, ValueError):
-        raise UnreadableBody(f"{key} is not an integer") from None
+    return None
 
 
-def _str(data: Mapping[str, Any], key: str) -> str | None:
-    value = _get(data, key)
-    return None if value is None else str(value)
+class _Fields:
+    """One object of an answer, read field by field, noting what had to be cut or left out."""
 
+    def __init__(self, data: Any, what: str) -> None:
+        self.data = _mapping(data, what)
+        self.notes: list[str] = []
 
-def _bool(data: Mapping[str, Any], key: str) -> bool:
-    value = _get(data, key)
-    if isinstance(value, str):
-        return value.strip().lower() == "true"
-    return bool(value)
+    def id(self, key: str, *, required: bool = False) -> int | None:
+        value = _get(self.data, key)
+        if value is None or value == "":
+            if required:
+                raise UnreadableBody(f"{key} is missing")
+            return None
+        number = _as_integer(value)
+        if number is None or number not in INT64:
+            raise UnreadableBody(f"{key} {text_shown(value)} is not an ID AdultWork could have sent")
+        return number
+
+    def count(self, key: str) -> int | None:
+        value = _get(self.data, key)
+        if value is None or value == "":
+            return None
+        number = _as_integer(value)
+        if number is None or number not in INT64:
+            self.notes.append(f"{key} {text_shown(value)} was not a number the portal can store, so it was left out.")
+            return None
+        return number
+
+    def text(self, key: str, *, max_length: int) -> str | None:
+        value = _get(self.data, key)
+        if value is None:
+            return None
+        cleaned, changed = text_cleaned(str(value), max_length=max_length)
+        if changed:
+            self.notes.append(
+                f"{key} was {len(str(value))} characters long or held characters the portal cannot store; "
+                f"it was kept as {text_shown(cleaned, max_length=60)!r}."
+            )
+        return cleaned
+
+    def flag(self, key: str) -> bool:
+        value = _get(self.data, key)
+        if isinstance(value, str):
+            return value.strip().lower() == "true"
+        return bool(value)
 
 
 def _mapping(value: Any, what: str) -> Mapping[str, Any]:
@@ -72,19 +126,22 @@ class PictureAlbum:
     sequence: int | None
     thumb_url: str | None
     picture_ids: str | None
+    # What the portal cut or left out of AdultWork's answer to store it, for the history.
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
     def from_data(cls, data: Any) -> PictureAlbum:
-        data = _mapping(data, "PictureAlbum")
+        fields = _Fields(data, "PictureAlbum")
         return cls(
-            user_id=_int(data, "UserID", required=True),
-            album_id=_int(data, "AlbumID", required=True),
-            album_name=_str(data, "AlbumName") or "",
-            album_description=_str(data, "AlbumDescription"),
-            album_size=_int(data, "AlbumSize"),
-            sequence=_int(data, "Sequence"),
-            thumb_url=_str(data, "ThumbUrl"),
-            picture_ids=_str(data, "PictureIDs"),
+            user_id=fields.id("UserID", required=True),
+            album_id=fields.id("AlbumID", required=True),
+            album_name=fields.text("AlbumName", max_length=ALBUM_NAME_MAX_LENGTH) or "",
+            album_description=fields.text("AlbumDescription", max_length=TEXT_MAX_LENGTH),
+            album_size=fields.count("AlbumSize"),
+            sequence=fields.count("Sequence"),
+            thumb_url=fields.text("ThumbUrl", max_length=THUMB_URL_MAX_LENGTH),
+            picture_ids=fields.text("PictureIDs", max_length=TEXT_MAX_LENGTH),
+            notes=tuple(fields.notes),
         )
 
     @classmethod
@@ -108,14 +165,13 @@ class Credentials:
 
     @classmethod
     def from_data(cls, data: Any) -> Credentials:
-        data = _mapping(data, "verifyCredentials")
-        group_id = _int(data, "GroupID")
+        fields = _Fields(data, "verifyCredentials")
         return cls(
-            user_id=_int(data, "UserID", required=True),
-            group_id=group_id or None,
-            group_name=_str(data, "GroupName") or "",
-            is_group_manager=_bool(data, "IsGroupManager"),
-            user_type=_str(data, "UserType") or "",
+            user_id=fields.id("UserID", required=True),
+            group_id=fields.id("GroupID") or None,
+            group_name=fields.text("GroupName", max_length=GROUP_NAME_MAX_LENGTH) or "",
+            is_group_manager=fields.flag("IsGroupManager"),
+            user_type=fields.text("UserType", max_length=USER_TYPE_MAX_LENGTH) or "",
         )
 
 
@@ -147,15 +203,18 @@ class GroupMembersPage:
 
     @classmethod
     def from_data(cls, data: Any) -> GroupMembersPage:
-        data = _mapping(data, "GroupDetails")
-        members = [_mapping(item, "GroupMember") for item in _items(_get(data, "Members"), "Members")]
+        fields = _Fields(data, "GroupDetails")
+        members = [_Fields(item, "GroupMember") for item in _items(_get(fields.data, "Members"), "Members")]
         return cls(
-            group_id=_int(data, "GroupID", required=True),
-            group_name=_str(data, "GroupName") or "",
+            group_id=fields.id("GroupID", required=True),
+            group_name=fields.text("GroupName", max_length=GROUP_NAME_MAX_LENGTH) or "",
             members=[
-                GroupMember(user_id=_int(item, "UserID", required=True), nickname=_str(item, "Nickname") or "")
-                for item in members
+                GroupMember(
+                    user_id=member.id("UserID", required=True),
+                    nickname=member.text("Nickname", max_length=NICKNAME_MAX_LENGTH) or "",
+                )
+                for member in members
             ],
-            page_number=_int(data, "PageNumber") or 1,
-            page_count=_int(data, "PageCount") or 0,
+            page_number=fields.count("PageNumber") or 1,
+            page_count=fields.count("PageCount") or 0,
         )

@@ -20,7 +20,7 @@ from .. import adultwork as aw
 from ..crypto import SecretDecryptionError
 from ..errors import PortalError, portal_error_from
 from ..models import AlbumRecord, BulkJob, Connection, Member
-from ..selectors import connection_get, member_actable_by
+from ..selectors import connection_get, member_actable_by, members_actable
 from .clients import aw_client
 from .connections import connection_access_token, connection_token_replace
 from .definitions import album_definition_input
@@ -29,6 +29,7 @@ from .reconcile import album_record_check_after_unknown
 from .records import (
     album_record_claim,
     album_record_connection_get,
+    album_record_mark_answered,
     album_record_mark_created,
     album_record_mark_failed,
     album_record_mark_unknown,
@@ -53,6 +54,29 @@ class AlbumTarget:
         return self.member.aw_user_id if self.member else self.connection.aw_user_id
 
 
+def _member_refused(member_user_id: int, *, to: str = "create albums") -> PortalError:
+    return PortalError(
+        f"You may not {to} for AdultWork member {member_user_id}: they are not a current "
+        "member of a group whose manager's connection you may use. Nothing was sent."
+    )
+
+
+def _target_checked(target: AlbumTarget, user: AbstractBaseUser, *, doing: str = "creating albums") -> AlbumTarget:
+    """The target, once its connection may write albums at all."""
+    if "profile_gallery" not in target.connection.scope_set:
+        if target.connection.user_id != user.pk:
+            raise PortalError(
+                "The group manager's AdultWork connection was not granted the profile_gallery permission, "
+                f"which {doing} needs. Nothing was sent. The manager must connect again and allow it."
+            )
+        raise PortalError(
+            f"Your AdultWork connection was not granted the profile_gallery permission, which {doing} "
+            "needs. Nothing was sent. Connect again and allow it.",
+            code=PortalError.RECONNECT,
+        )
+    return target
+
+
 def album_target_resolve(
     *,
     user: AbstractBaseUser,
@@ -70,27 +94,29 @@ def album_target_resolve(
         own = connection_get(user=user)
         if own is None:
             raise PortalError(f"Connect your AdultWork account before {doing}.")
-        target = AlbumTarget(connection=own)
-    else:
-        member = member_actable_by(user=user, member_user_id=member_user_id, connection=connection)
-        if member is None:
-            raise PortalError(
-                f"You may not {to} for AdultWork member {member_user_id}: they are not a current "
-                "member of a group whose manager's connection you may use. Nothing was sent."
-            )
-        target = AlbumTarget(connection=member.connection, member=member)
-    if "profile_gallery" not in target.connection.scope_set:
-        if target.connection.user_id != user.pk:
-            raise PortalError(
-                "The group manager's AdultWork connection was not granted the profile_gallery permission, "
-                f"which {doing} needs. Nothing was sent. The manager must connect again and allow it."
-            )
-        raise PortalError(
-            f"Your AdultWork connection was not granted the profile_gallery permission, which {doing} "
-            "needs. Nothing was sent. Connect again and allow it.",
-            code=PortalError.RECONNECT,
-        )
-    return target
+        return _target_checked(AlbumTarget(connection=own), user, doing=doing)
+    member = member_actable_by(user=user, member_user_id=member_user_id, connection=connection)
+    if member is None:
+        raise _member_refused(member_user_id, to=to)
+    return _target_checked(AlbumTarget(connection=member.connection, member=member), user, doing=doing)
+
+
+def album_targets_resolve(
+    *, user: AbstractBaseUser, member_user_ids: list[int], connection: Connection
+) -> dict[int, AlbumTarget | PortalError]:
+    """album_target_resolve for creating albums for many members of one manager connection, in one query
+    (bulk jobs): each member's target, or why the user may not create for them."""
+    members = {m.aw_user_id: m for m in members_actable(user=user, connection=connection).filter(aw_user_id__in=member_user_ids)}
+    targets: dict[int, AlbumTarget | PortalError] = {}
+    for member_user_id in member_user_ids:
+        member = members.get(member_user_id)
+        try:
+            if member is None:
+                raise _member_refused(member_user_id)
+            targets[member_user_id] = _target_checked(AlbumTarget(connection=member.connection, member=member), user)
+        except PortalError as error:
+            targets[member_user_id] = error
+    return targets
 
 
 @dataclass(frozen=True)
@@ -206,9 +232,13 @@ def album_attempt_finish(
     if isinstance(outcome, list):  # AddPictures: the new PictureIDs
         album_record_mark_created(record=record, album=None, picture_ids=outcome)
     else:  # CreateAlbum's or UpdateAlbum's album; nothing for RemoveAlbum
-        album_record_mark_created(record=record, album=outcome)
-    logger.info("Album record %s (%s) done: AlbumID %s", record.pk, record.kind, record.album_id)
-    return record
+        album_record_mark_answered(record=record, album=outcome)
+    if record.status == AlbumRecord.Status.CREATED:
+        logger.info("Album record %s (%s) done: AlbumID %s", record.pk, record.kind, record.album_id)
+        return record
+    if album_record_check_after_unknown(user=attempt.user, record=record):
+        return record
+    raise PortalError(record.error_message, record=record)
 
 
 def album_create(

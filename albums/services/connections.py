@@ -7,16 +7,18 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from .. import adultwork as aw
-from ..adultwork.oauth import DEAD_GRANT_ERRORS, TokenSet
+from ..adultwork.oauth import CLIENT_ERRORS, DEAD_GRANT_ERRORS, TokenSet
 from ..crypto import SecretDecryptionError, secret_decrypt, secret_encrypt
-from ..errors import PortalError, portal_error_from
+from ..errors import PortalError, client_misconfigured_error, login_said, portal_error_from
 from ..models import Connection
 from .clients import aw_client, aw_login, aw_login_configured
+from .members import member_roster_forget, member_roster_queue
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,7 @@ def _connection_save(
         ) from None
     except aw.AdultWorkError as exc:
         raise portal_error_from(exc) from None
+    before = Connection.objects.filter(user=user).values_list("aw_user_id", "group_id").first()
     connection, _ = Connection.objects.update_or_create(
         user=user,
         defaults={
@@ -64,6 +67,10 @@ def _connection_save(
         },
     )
     logger.info("User %s connected AdultWork account %s (%s)", user.pk, credentials.user_id, source)
+    if before is not None and before != (connection.aw_user_id, connection.group_id):
+        # Grants name the old group and stop applying by themselves (StaffGrant.applies).
+        member_roster_forget(connection=connection)
+    member_roster_queue(connection=connection)
     return connection
 
 
@@ -78,29 +85,58 @@ def connection_connect_with_token(*, user: AbstractBaseUser, access_token: str) 
     return _connection_save(user=user, source=Connection.Source.TOKEN, access_token=access_token)
 
 
-def connection_authorization_url(*, redirect_uri: str, state: str) -> str:
-    """Where to send the browser to log in with AdultWork's Unified Login."""
+def connection_authorization_url(*, redirect_uri: str, state: str, code_verifier: str) -> str:
+    """Where to send the browser to log in with AdultWork's Unified Login (with the PKCE challenge of
+    `code_verifier`, which the caller keeps for the code exchange)."""
     if not aw_login_configured():
         raise PortalError(
             "Connecting through AdultWork's login is not set up on this portal: an administrator must "
             "set AW_CLIENT_ID and AW_CLIENT_SECRET. Until then, connect with an access token below."
         )
-    return aw_login().authorization_url(redirect_uri=redirect_uri, state=state)
+    return aw_login().authorization_url(redirect_uri=redirect_uri, state=state, code_verifier=code_verifier)
 
 
-def connection_connect_with_code(*, user: AbstractBaseUser, code: str, redirect_uri: str) -> Connection:
-    """Finish the Unified Login: exchange the code for tokens, then keep them with the account details."""
+def connection_connect_with_code(
+    *, user: AbstractBaseUser, code: str, redirect_uri: str, code_verifier: str
+) -> Connection:
+    """Finish the Unified Login: exchange the code (with its PKCE verifier) for tokens, then keep them
+    with the account details."""
     try:
-        tokens = aw_login().token_from_code(code=code, redirect_uri=redirect_uri)
+        tokens = aw_login().token_from_code(code=code, redirect_uri=redirect_uri, code_verifier=code_verifier)
+    except aw.ClientMisconfigured as exc:
+        raise _client_misconfigured(error=exc.error, description=exc.description, step="code exchange") from None
     except aw.TokenRefused as exc:
         raise PortalError(
-            f"AdultWork's login refused to complete the connection ({exc.error}). The sign-in may have "
-            "taken too long or been used already: start again."
+            f"AdultWork's login refused to complete the connection ({login_said(exc.error, exc.description)}). "
+            "The sign-in may have taken too long or been used already: start again."
         ) from None
     except aw.AdultWorkError as exc:
         raise portal_error_from(exc) from None
     return _connection_save(
         user=user, source=Connection.Source.OAUTH, access_token=tokens.access_token, tokens=tokens
+    )
+
+
+def _client_misconfigured(*, error: object, description: object, step: str) -> PortalError:
+    """Tell the administrator (an ERROR in the log, naming the settings to check, never the secret) and
+    give the user the message that says so."""
+    logger.error(
+        "AdultWork's login refused the portal's OAuth client (%s; it said %s). Check AW_CLIENT_ID (now %r), "
+        "AW_CLIENT_SECRET and AW_OAUTH_REDIRECT_URI against the client registered with AdultWork.",
+        step,
+        login_said(error, description),
+        settings.AW_CLIENT_ID,
+    )
+    return client_misconfigured_error(error, description)
+
+
+def connection_login_refused(*, error: str | None, description: str | None) -> PortalError:
+    """Why AdultWork's login came back to the callback without a code (other than the user cancelling)."""
+    if error in CLIENT_ERRORS:
+        return _client_misconfigured(error=error, description=description, step="authorization request")
+    return PortalError(
+        f"AdultWork's login came back without a sign-in code ({login_said(error, description)}). "
+        "Nothing was changed; start again."
     )
 
 
@@ -161,6 +197,8 @@ def connection_refresh(*, connection: Connection, rejected_token: str | None = N
                 tokens = aw_login().token_refresh(
                     refresh_token=_decrypted(locked, locked.refresh_token_encrypted)
                 )
+            except aw.ClientMisconfigured as exc:
+                failure = _client_misconfigured(error=exc.error, description=exc.description, step="refresh")
             except aw.TokenRefused as exc:
                 if exc.error in DEAD_GRANT_ERRORS:
                     locked.status = Connection.Status.NEEDS_RECONNECT
@@ -168,7 +206,9 @@ def connection_refresh(*, connection: Connection, rejected_token: str | None = N
                     logger.info("Connection %s needs reconnecting: %s", locked.pk, exc.error)
                     failure = _needs_reconnect()
                 else:
-                    failure = PortalError(f"AdultWork's login refused to refresh the connection ({exc.error}).")
+                    failure = PortalError(
+                        f"AdultWork's login refused to refresh the connection ({login_said(exc.error, exc.description)})."
+                    )
             except aw.AdultWorkError as exc:
                 failure = portal_error_from(exc)
             else:

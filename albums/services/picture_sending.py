@@ -33,12 +33,13 @@ from .albums import (
     album_attempt_reauthorise,
     album_target_resolve,
 )
-from .bulk import _Pause, _send_patiently
+from .bulk_worker import _send_patiently
 from .gallery import album_listed
 from .operations import AlbumOperation
 from .picture_files import UnknownPictureFile, picture_batch_delete, picture_file_read
 from .reconcile import album_record_check
 from .records import album_record_mark_failed, album_record_mark_unknown
+from .throttle import SharedPause
 
 logger = logging.getLogger(__name__)
 
@@ -118,9 +119,10 @@ def _batch_send(upload: PictureUpload, target: AlbumTarget, shown: aw.PictureAlb
         operation=operation,
     )
     UploadedPicture.objects.filter(pk__in=[picture.pk for picture in batch]).update(record=record)
-    outcome = _send_patiently(attempt, _Pause())
+    pause = SharedPause(attempt.connection.aw_user_id)
+    outcome = _send_patiently(attempt, pause)
     if isinstance(outcome, aw.NotAuthorised) and (again := album_attempt_reauthorise(attempt)):
-        outcome = _send_patiently(again, _Pause())
+        outcome = _send_patiently(again, pause)
     return album_attempt_finish(attempt, outcome)
 
 

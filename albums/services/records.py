@@ -2,7 +2,8 @@
 
     (claim) ──> pending ──> created        the answer, or a check, shows the album
                    │  ├───> failed         AdultWork certainly did nothing
-                   │  └───> unknown        AdultWork may have done it; never sent again blindly
+                   │  └───> unknown        AdultWork may have done it (or answered with an album
+                   │           │           another record holds); never sent again blindly
                    │           │
                    └───────────┴──> created   a check (GetAlbums) finds the album
                                 └─> failed    a check proves it absent (confirmed_absent_at)
@@ -69,12 +70,8 @@ def album_record_claim(
     a second tab, a bulk job run again) finds it and never sends the album twice. The insert itself is
     the check (the unique constraint), so a first submission, the usual case, costs one statement.
     """
-    # Requests run in autocommit (ATOMIC_REQUESTS is off), where the INSERT commits by itself: one round
-    # trip instead of BEGIN, INSERT, COMMIT. Inside a transaction (a test's), a savepoint keeps a
-    # conflict from breaking it.
-    in_transaction = transaction.get_connection().in_atomic_block
     try:
-        with transaction.atomic() if in_transaction else contextlib.nullcontext():
+        with _conflict_safe():
             record = AlbumRecord.objects.create(
                 created_by=user,
                 submission_key=submission_key,
@@ -91,6 +88,13 @@ def album_record_claim(
     except IntegrityError:  # this submission was claimed before
         return AlbumRecord.objects.get(created_by=user, submission_key=submission_key), False
     return record, True
+
+
+def _conflict_safe():
+    """Where a statement may break a unique constraint: requests run in autocommit (ATOMIC_REQUESTS is
+    off), where it commits or fails by itself, one round trip instead of BEGIN, statement, COMMIT.
+    Inside a transaction (a test's), a savepoint keeps a conflict from breaking it."""
+    return transaction.atomic() if transaction.get_connection().in_atomic_block else contextlib.nullcontext()
 
 
 def _operation_fields(operation: AlbumOperation) -> dict:
@@ -146,12 +150,40 @@ def album_record_mark_created(
         record.sequence = album.sequence
         record.thumb_url = album.thumb_url or ""
         record.picture_ids = album.picture_ids or ""
+        record.answer_notes = "\n".join(album.notes)
     if picture_ids is not None:
         record.picture_ids = ",".join(map(str, picture_ids))
     record.completed_at = record.completed_at or timezone.now()
     if checked_at is not None:
         record.checked_at = checked_at
     record.save()
+
+
+def album_record_mark_answered(*, record: AlbumRecord, album: aw.PictureAlbum | None) -> None:
+    """pending -> created with the answer (CreateAlbum's or UpdateAlbum's album, None for RemoveAlbum);
+    or pending -> unknown when a create's answer cannot be this attempt's outcome because another record
+    already holds its AlbumID. AdultWork said it created an album, so "failed" would be wrong, and
+    "created" would give one album to two attempts: a check (which looks for the album sent under an
+    AlbumID no other record holds) can still settle it."""
+    _require(record, ANSWERABLE, Status.CREATED)
+    try:
+        with _conflict_safe():
+            album_record_mark_created(record=record, album=album)
+    except IntegrityError:
+        record.refresh_from_db()
+        holder = (
+            AlbumRecord.objects.filter(aw_user_id=record.aw_user_id, album_id=album.album_id)
+            .exclude(pk=record.pk)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        album_record_mark_unknown(
+            record=record,
+            message=f"AdultWork answered that it created AlbumID {album.album_id}, but that album is already the "
+            f"outcome of record #{holder}, so the answer cannot be this attempt's. Whether this attempt created an "
+            "album is unknown: check again, or look at the account's albums on AdultWork.",
+        )
+        logger.warning("Album record %s: answer names AlbumID %s, held by record %s", record.pk, album.album_id, holder)
 
 
 def album_record_mark_absent(*, record: AlbumRecord, checked_at: datetime) -> None:

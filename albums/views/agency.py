@@ -11,24 +11,39 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from ..bulk_csv import BulkCsvForm
 from ..errors import PortalError
+from ..exports import pins_csv
 from ..forms import BulkJobForm, MemberAddForm
 from ..models import BulkJob, Connection, Member
 from ..selectors import (
     agency_connection_get,
+    bulk_job_draft_get,
     bulk_job_get,
     bulk_job_list,
+    bulk_job_pins,
     bulk_job_progress,
     member_get,
     member_roster,
     member_search,
     members_actable,
+    roster_loading,
 )
-from ..services.bulk import bulk_job_create, bulk_job_retry
-from ..services.members import member_add, member_remove, member_roster_refresh
-from .common import agency_connections_or_404, album_form_page, member_search_form
+from ..services.bulk import (
+    PlannedAlbum,
+    bulk_job_cancel,
+    bulk_job_create,
+    bulk_job_pins_shown,
+    bulk_job_plan_save,
+    bulk_job_retry,
+    bulk_job_start,
+)
+from ..services.members import member_add, member_remove, member_roster_ensure, member_roster_refresh
+from ..spreadsheets import csv_template
+from .common import agency_connections_or_404, album_form_page, member_looked_up, member_search_form, roster_context
 
 BULK_JOB_PAGE_SIZE = 25
 ROSTER_PAGE_SIZE = 100
@@ -49,8 +64,9 @@ def _chosen_agency(request: HttpRequest) -> tuple[Connection, list[Connection]]:
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     connection, connections = _chosen_agency(request)
+    member_roster_ensure(connections=[connection])
     search = member_search_form(request)
-    roster = member_search(member_roster(connection=connection), query=search.cleaned_data["q"])
+    roster = member_search(member_roster(connection=connection), query=search.query)
     page = Paginator(roster, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -61,10 +77,16 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "search": search,
             "page_obj": page,
             "add_form": MemberAddForm(),
-            "roster_from_api": bool(settings.AW_API_KEY),
             "recent_jobs": bulk_job_list(user=request.user)[:5],
+            **roster_context([connection]),
         },
     )
+
+
+@login_required
+def member_roster_state(request: HttpRequest) -> JsonResponse:
+    """What the roster notice's script polls for: whether a roster of the user's agencies is still loading."""
+    return JsonResponse({"loading": roster_loading(connections=agency_connections_or_404(request))})
 
 
 def _agency_or_404(request: HttpRequest, pk: int) -> Connection:
@@ -139,12 +161,16 @@ def member_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def bulk_job_create_view(request: HttpRequest) -> HttpResponse:
     connection, connections = _chosen_agency(request)
+    member_roster_ensure(connections=[connection])
     search = member_search_form(request)
     members = members_actable(user=request.user, connection=connection)
     member_count = members.count()
+    initial = None
     if request.method != "POST":
-        members = member_search(members, query=search.cleaned_data["q"])
-    form = BulkJobForm(request.POST or None, members=members)
+        members = member_search(members, query=search.query)
+        if found := member_looked_up(request, search=search, members=members):
+            initial = {"members": [found.aw_user_id]}
+    form = BulkJobForm(request.POST or None, members=members, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             job = bulk_job_create(
@@ -152,6 +178,7 @@ def bulk_job_create_view(request: HttpRequest) -> HttpResponse:
                 connection=connection,
                 member_user_ids=form.chosen_user_ids,
                 album=form.album_input,
+                pin_mode=form.cleaned_data["pin_mode"],
                 submission_key=form.cleaned_data["submission_key"],
             )
         except PortalError as error:
@@ -164,8 +191,60 @@ def bulk_job_create_view(request: HttpRequest) -> HttpResponse:
         "agency": connection,
         "agencies": connections,
         "member_count": member_count,
+        **roster_context([connection]),
     }
     return album_form_page(request, "albums/bulk_job_form.html", context)
+
+
+@never_cache
+@login_required
+def bulk_job_csv_view(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV file planning one album per member; see each row good or refused, with the reasons."""
+    connection, connections = _chosen_agency(request)
+    member_roster_ensure(connections=[connection])
+    members = members_actable(user=request.user, connection=connection)
+    form = BulkCsvForm(request.POST or None, request.FILES or None, members=members)
+    draft = None
+    if request.method == "POST" and form.is_valid() and form.plan.good:
+        try:
+            draft = bulk_job_plan_save(
+                user=request.user,
+                connection=connection,
+                name=f"From {form.cleaned_data['file'].name}",
+                planned=[PlannedAlbum(member=row.member, album=row.album) for row in form.plan.good],
+            )
+        except PortalError as error:
+            form.add_error("file", error.message)
+    context = {
+        "form": form,
+        "plan": form.plan,
+        "draft": draft,
+        "agency": connection,
+        "agencies": connections,
+        "max_rows": settings.BULK_CSV_MAX_ROWS,
+        "max_bytes": settings.BULK_CSV_MAX_BYTES,
+        **roster_context([connection]),
+    }
+    return render(request, "albums/bulk_job_csv.html", context)
+
+
+@login_required
+@require_POST
+def bulk_job_start_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a checked spreadsheet's good rows."""
+    job = bulk_job_draft_get(user=request.user, pk=pk)
+    if job is None:
+        raise Http404("No checked spreadsheet of yours waits to be started.")
+    return redirect(bulk_job_start(job=job))
+
+
+@login_required
+def bulk_job_csv_template(request: HttpRequest) -> HttpResponse:
+    """The CSV template: its headings and two example rows."""
+    agency_connections_or_404(request)
+    response = HttpResponse(csv_template(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="bulk-albums-template.csv"'
+    return response
 
 
 @login_required
@@ -182,10 +261,62 @@ def _bulk_job_or_404(request: HttpRequest, pk: int) -> BulkJob:
     return job
 
 
+def _bulk_job_page(request: HttpRequest, job: BulkJob, *, pins: bool = False) -> HttpResponse:
+    """The job's progress; its generated PINs too, when `pins` (asked for) or when its creator opens the
+    finished job for the first time."""
+    progress = bulk_job_progress(job=job)
+    own_pins = job.created_by_id == request.user.pk and job.pin_mode == BulkJob.PinMode.EACH
+    if own_pins and not pins:
+        pins = bulk_job_pins_shown(job=job)
+    context = {
+        "job": progress.job,
+        "progress": progress,
+        "can_show_pins": own_pins and progress.is_finished,
+        "pins": bulk_job_pins(job=job) if pins and own_pins and progress.is_finished else None,
+    }
+    return render(request, "albums/bulk_job_detail.html", context)
+
+
+@never_cache
 @login_required
 def bulk_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    progress = bulk_job_progress(job=_bulk_job_or_404(request, pk))
-    return render(request, "albums/bulk_job_detail.html", {"job": progress.job, "progress": progress})
+    return _bulk_job_page(request, _bulk_job_or_404(request, pk))
+
+
+def _own_finished_pins_or_404(request: HttpRequest, pk: int) -> BulkJob:
+    # Agency staff may follow each other's jobs, but PINs only ever go to the one who queued them.
+    job = _bulk_job_or_404(request, pk)
+    if job.created_by_id != request.user.pk or job.pin_mode != BulkJob.PinMode.EACH or job.status != BulkJob.Status.FINISHED:
+        raise Http404("No generated PINs of yours on this job.")
+    return job
+
+
+@never_cache
+@login_required
+@require_POST
+def bulk_job_pins_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show PINs: the job's page with its generated PINs, to the job's creator, on request."""
+    return _bulk_job_page(request, _own_finished_pins_or_404(request, pk), pins=True)
+
+
+@never_cache
+@login_required
+@require_POST
+def bulk_job_pins_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _own_finished_pins_or_404(request, pk)
+    response = HttpResponse(pins_csv(bulk_job_pins(job=job)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="bulk-job-{job.pk}-pins.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def bulk_job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _bulk_job_or_404(request, pk)
+    _service_run_and_report(
+        request, lambda: f"Cancelled: {bulk_job_cancel(job=job)} member(s) will not be sent; those on their way finish."
+    )
+    return redirect(job)
 
 
 @login_required

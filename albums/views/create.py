@@ -18,13 +18,16 @@ from ..forms import AlbumForm, MemberAlbumForm, pin_generate
 from ..models import AlbumRecord
 from ..selectors import member_search, members_actable
 from ..services.albums import album_create
+from ..services.members import member_roster_ensure
 from .common import (
     PENDING_ALBUM_KEY,
     PIN_ONCE_KEY,
     agency_connections_or_404,
     album_form_page,
     form_with_new_key,
+    member_looked_up,
     member_search_form,
+    roster_context,
 )
 
 
@@ -107,15 +110,23 @@ def album_create_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def member_album_create_view(request: HttpRequest) -> HttpResponse:
-    agency_connections_or_404(request)
+    connections = agency_connections_or_404(request)
+    member_roster_ensure(connections=connections)
     search = member_search_form(request)
     members = members_actable(user=request.user)
+    initial = None
     if request.method != "POST":
-        members = member_search(members, query=search.cleaned_data["q"])
+        members = member_search(members, query=search.query)
+        if found := member_looked_up(request, search=search, members=members):
+            initial = {"member": found.aw_user_id}
 
     def make_form(data, **kwargs) -> MemberAlbumForm:
         return MemberAlbumForm(data, members=members, **kwargs)
 
     return _album_create_page(
-        request, make_form=make_form, template="albums/member_album_form.html", context={"search": search}
+        request,
+        make_form=make_form,
+        template="albums/member_album_form.html",
+        context={"search": search, **roster_context(connections)},
+        initial=initial,
     )

@@ -18,7 +18,7 @@ def gallery(request: HttpRequest) -> HttpResponse:
     """Reads AdultWork on every view (a GET changes nothing): the user's own albums, or a member's."""
     search = member_search_form(request)
     if agency_connection_ids(user=request.user):
-        members = member_search(members_actable(user=request.user), query=search.cleaned_data["q"])
+        members = member_search(members_actable(user=request.user), query=search.query)
     else:
         members = []
     form = GalleryAccountForm(request.GET, members=members)

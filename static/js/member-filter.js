@@ -15,7 +15,7 @@
 
   function describe(shown, total) {
     if (shown === 0) {
-      return "No member listed here matches. Search looks through the whole member list.";
+      return "No member listed here matches. Search looks through the whole member list, and looks a UserID up on AdultWork.";
     }
     return shown + " of " + total + " members listed here match.";
   }

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.services import recovery_code_digest
 from harness.second_factor import totp_code, totp_device_confirmed
-from tests.factories import ManagerConnectionFactory, UserFactory
+from tests.factories import ManagerConnectionFactory, StaffGrantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def lands_on(response) -> str:
 
 def agency_staff():
     user = UserFactory()
-    ManagerConnectionFactory().staff.add(user)
+    StaffGrantFactory(user=user)
     return user
 
 

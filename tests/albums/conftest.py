@@ -1,6 +1,13 @@
 import pytest
 
-from tests.factories import FIRST_GROUP_MEMBER_ID, ConnectionFactory, ManagerConnectionFactory, UserFactory, roster
+from tests.factories import (
+    FIRST_GROUP_MEMBER_ID,
+    ConnectionFactory,
+    ManagerConnectionFactory,
+    StaffGrantFactory,
+    UserFactory,
+    roster,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -44,6 +51,4 @@ def manager(agency):
 @pytest.fixture
 def staff(agency):
     """A portal user an admin granted the agency's connection to; they have no connection of their own."""
-    user = UserFactory()
-    agency.staff.add(user)
-    return user
+    return StaffGrantFactory(connection=agency).user

@@ -13,6 +13,7 @@ from tests.factories import (
     ConnectionFactory,
     ManagerConnectionFactory,
     MemberFactory,
+    StaffGrantFactory,
     UserFactory,
 )
 
@@ -27,6 +28,8 @@ def make_rows(model: str, count: int) -> None:
             AlbumRecordFactory()
         elif model == "member":
             MemberFactory(connection=ManagerConnectionFactory())
+        elif model == "staffgrant":
+            StaffGrantFactory()
         else:
             BulkJob.objects.create(
                 created_by=UserFactory(), connection=ManagerConnectionFactory(), acting_aw_user_id=200001,
@@ -41,7 +44,7 @@ def queries_to_list(client, model: str) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("model", ["connection", "albumrecord", "member", "bulkjob"])
+@pytest.mark.parametrize("model", ["connection", "albumrecord", "member", "bulkjob", "staffgrant"])
 def test_a_list_view_does_not_grow_in_queries_with_its_rows(client, model):
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     make_rows(model, 2)

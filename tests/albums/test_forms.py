@@ -3,8 +3,19 @@
 import uuid
 
 import pytest
+from django.http import QueryDict
 
-from albums.forms import PIN_ALPHABET, AccessTokenForm, AlbumForm, pin_generate, pin_guessable_reason, utf16_length
+from albums.forms import (
+    PIN_ALPHABET,
+    AccessTokenForm,
+    AlbumForm,
+    HistoryFilterForm,
+    MemberAddForm,
+    MemberSearchForm,
+    pin_generate,
+    pin_guessable_reason,
+    utf16_length,
+)
 
 
 def bound(**fields):
@@ -24,8 +35,9 @@ def bound(**fields):
         {"name": "Look", "pin_number": "8351", "pin_price": "0.001"},
         {"name": "Look", "pin_number": "ZQWK", "pin_price": "999999999.999"},
         {"name": "Look", "pin_number": "ZQWK", "pin_price": "999999999.9990"},
-        {"name": "Look", "pin_number": "ZQWK", "pin_price": "1e3"},
-        {"name": "a\x01b\x1cc"},  # inner control characters are kept, as AdultWork keeps them
+        {"name": "Look", "pin_number": "ZQWK", "pin_price": "5."},
+        {"name": "Look", "pin_number": "ZQWK", "pin_price": ".5"},
+        {"name": "e\u0301t\u00e9 \u2014 \u6625"},  # a combining accent shows on its letter
     ],
 )
 def test_accepts_what_createalbum_accepts(fields):
@@ -73,7 +85,7 @@ def test_text_is_sent_without_nul_characters_which_postgresql_cannot_store():
     assert (form.cleaned_data["name"], form.cleaned_data["description"]) == ("Look", "ab")
 
 
-@pytest.mark.parametrize(("typed", "sent"), [("1.5000", "1.5"), (" 2.50 ", "2.5"), ("1e3", "1E+3"), ("0.001", "0.001")])
+@pytest.mark.parametrize(("typed", "sent"), [("1.5000", "1.5"), (" 2.50 ", "2.5"), ("000.500", "0.5"), ("7.", "7"), ("0.001", "0.001")])
 def test_a_price_is_sent_exactly_without_trailing_zeros(typed, sent):
     form = bound(name="Look", pin_number="aB3x", pin_price=typed)
     assert form.is_valid(), form.errors
@@ -164,3 +176,81 @@ def test_generated_pins_are_valid_unguessable_and_varied():
 
 def test_generated_pins_leave_out_characters_that_are_easily_misread():
     assert not set("0O1lI") & set(PIN_ALPHABET)
+
+
+@pytest.mark.parametrize(
+    "price",
+    ["٥", "５", "2_000", "1E+2", "1e3", "+1", "-1", "1,5", "1 000", "0x10", "1.2.3", "١٢", "1\x00", "1." + "0" * 100],
+)
+def test_a_price_is_read_only_as_ascii_digits_with_one_point_and_a_few_characters(price):
+    form = bound(name="Look", pin_number="aB3x", pin_price=price)
+    assert not form.is_valid()
+    assert form.errors["pin_price"] == ["Enter a number of credits in digits, with at most one decimal point, such as 2.5."]
+
+
+def test_a_two_megabyte_price_is_refused_by_its_length_alone():
+    form = bound(name="Look", pin_number="aB3x", pin_price="1." + "0" * 2_000_000)
+    assert form.errors["pin_price"][0].startswith("Enter a number of credits")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["\u200b", "\ufeff", "\u200b\u200c\u200d\u2060", " \u200b ", "a\u202eb", "x\u2066y\u2069", "a\tb", "a\nb", "a\x01b", "a\x7fb"],
+)
+def test_a_name_nobody_can_read_as_it_is_is_refused_though_the_api_would_take_it(name):
+    form = bound(name=name)
+    assert not form.is_valid()
+    assert form.errors["name"][0].startswith("Use a name people can read")
+
+
+@pytest.mark.parametrize("user_id", ["٥", "５", "2_000", "1E+2", "1.0", "-5", "0", str(2**31), "9" * 5000])
+def test_a_userid_is_ascii_digits_within_int32(user_id):
+    form = MemberAddForm({"aw_user_id": user_id, "nickname": "Ann"})
+    assert not form.is_valid()
+    assert set(form.errors) == {"aw_user_id"}
+
+
+def test_a_userid_in_digits_is_read():
+    form = MemberAddForm({"aw_user_id": " 2147483647 ", "nickname": "Ann"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["aw_user_id"] == 2**31 - 1
+
+
+@pytest.mark.parametrize("nickname", ["\u200b\u200b", "Ann\u202e"])
+def test_a_member_label_nobody_can_read_is_refused(nickname):
+    assert "nickname" in MemberAddForm({"aw_user_id": "5", "nickname": nickname}).errors
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("9999-12-31", "Choose a date from the year 2000 to 2999."),
+        ("0001-01-01", "Choose a date from the year 2000 to 2999."),
+        ("٢٠٢٦-٠١-٠١", "Enter a date as YYYY-MM-DD, such as 2026-05-31."),
+        ("2026-02-30", "Enter a date as YYYY-MM-DD, such as 2026-05-31."),
+        ("12/31/2026", "Enter a date as YYYY-MM-DD, such as 2026-05-31."),
+    ],
+)
+def test_a_history_date_outside_what_a_date_input_sends_is_refused_and_narrows_nothing(day, message):
+    form = HistoryFilterForm(QueryDict(f"created_to={day}"), senders=[])
+    assert form.filters().created_to is None
+    assert form.errors["created_to"] == [message]
+
+
+def test_a_member_search_that_fails_validation_searches_for_nothing_and_says_why():
+    search = MemberSearchForm({"q": "\x00"})
+    assert search.query == ""
+    assert search.errors["q"]
+
+
+@pytest.mark.parametrize("key", ["", "x", "0" * 5000])
+def test_every_form_with_a_submission_key_says_when_it_was_altered_and_carries_a_fresh_one(key):
+    from albums.forms import AlbumRemoveForm
+
+    form = AlbumRemoveForm({"submission_key": key})
+
+    assert not form.is_valid()
+    assert form.non_field_errors() == [
+        "This form's submission key was missing or altered, so nothing was sent. Check the form and send it again."
+    ]
+    assert uuid.UUID(form["submission_key"].value()) and "submission_key" not in form.errors

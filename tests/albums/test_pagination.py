@@ -23,7 +23,7 @@ def test_a_cursor_survives_its_text_form(cursor):
     assert Cursor.decode(cursor.encode()) == cursor
 
 
-@pytest.mark.parametrize("text", ["", "12", "12_", "_12", "1.5_2", "12_-3", "a_1", "9" * 21 + "_1", "99999999999999999999_1"])
+@pytest.mark.parametrize("text", ["", "12", "12_", "_12", "1.5_2", "12_-3", "a_1", "9" * 21 + "_1", "99999999999999999999_1", "1_99999999999999999999", "١_1", "1_٥"])
 def test_text_that_is_not_a_cursor_decodes_to_none(text):
     assert Cursor.decode(text) is None
 

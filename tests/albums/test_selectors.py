@@ -9,7 +9,14 @@ from albums.selectors import (
     member_search,
     members_actable,
 )
-from tests.factories import AlbumRecordFactory, ConnectionFactory, ManagerConnectionFactory, MemberFactory, UserFactory
+from tests.factories import (
+    AlbumRecordFactory,
+    ConnectionFactory,
+    ManagerConnectionFactory,
+    MemberFactory,
+    StaffGrantFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +32,7 @@ def test_staff_act_only_through_connections_granted_to_them(staff, agency):
 
 def test_a_connection_that_manages_no_group_is_no_agency(db):
     plain = ConnectionFactory()
-    granted = UserFactory()
-    plain.staff.add(granted)
+    granted = StaffGrantFactory(connection=plain, group_id=9001).user
     assert not agency_connections_for(user=plain.user).exists()
     assert not agency_connections_for(user=granted).exists()
 

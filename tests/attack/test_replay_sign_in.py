@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 
 import pytest
-import redis
 import requests
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from requests.adapters import HTTPAdapter
 
-from harness.gunicorn import ROOT, GunicornProcess, portal_env
 from harness.second_factor import totp_code, totp_device_confirmed
+from tests.attack.served import production_server
 from tests.factories import ManagerConnectionFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -70,35 +67,15 @@ class Browser(requests.Session):
 
 @pytest.fixture(scope="module")
 def served(django_db_setup, django_db_blocker, tmp_path_factory):
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    database = connection.settings_dict
-    root = tmp_path_factory.mktemp("replay-sign-in")
-    env = portal_env(
-        DATABASE_URL=f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        CACHE_URL=REDIS_URL,
-        STATIC_ROOT=str(root / "static"),
+    with production_server(
+        redis_url=REDIS_URL,
+        static_root=tmp_path_factory.mktemp("replay-sign-in") / "static",
+        django_db_blocker=django_db_blocker,
         BEHIND_TLS_PROXY="true",
         FORWARDED_ALLOW_IPS="127.0.0.1",
         ALLOWED_HOSTS="127.0.0.1",
-        SECRET_KEY=settings.SECRET_KEY,
-        AW_TOKEN_KEYS=",".join(settings.AW_TOKEN_KEYS),
-    )
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput"],
-        cwd=ROOT, env={"PATH": "/usr/bin:/bin", **env}, check=True, capture_output=True, timeout=120,
-    )
-    server = GunicornProcess(env, workers=1, threads=2)
-    try:
+    ) as server:
         yield server.url
-    finally:
-        server.stop()
-        redis.Redis.from_url(REDIS_URL).flushdb()
-        with django_db_blocker.unblock():
-            call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture(scope="module")

@@ -60,3 +60,14 @@ def test_talking_to_adultwork_logs_no_token_pin_or_query_string_even_at_debug(ca
     for secret in ("demo-member-token", "demo-expired-token", "q9Z4", "demo-api-key", "bearer"):
         assert secret not in text  # ...without their secrets
     assert not re.search(r"/v1/\S*\?", text)
+
+
+def test_a_request_handed_to_a_logger_shows_as_method_and_path_never_its_query_string():
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/connect/callback/?code=s3cr3t-code&state=abc")
+    line = JsonFormatter().format(record("Bad Request: %s", request.path, request=request, status_code=400))
+
+    entry = json.loads(line)
+    assert entry["request"] == "GET /connect/callback/" and entry["status_code"] == 400
+    assert "s3cr3t" not in line

@@ -11,7 +11,14 @@ from playwright.sync_api import Page, expect
 
 from albums.models import AlbumRecord, PictureUpload
 from harness.pictures import CAMERA_SERIAL, tagged_jpeg
-from tests.factories import FIRST_GROUP_MEMBER_ID, ConnectionFactory, ManagerConnectionFactory, UserFactory, roster
+from tests.factories import (
+    FIRST_GROUP_MEMBER_ID,
+    ConnectionFactory,
+    ManagerConnectionFactory,
+    StaffGrantFactory,
+    UserFactory,
+    roster,
+)
 from tests.support.tasks import DATABASE_TASKS, worker_thread
 
 pytestmark = pytest.mark.browser
@@ -95,7 +102,7 @@ def test_agency_staff_change_a_members_album_picked_in_the_gallery(portal, photo
     agency = ManagerConnectionFactory()
     roster(agency, range(FIRST_GROUP_MEMBER_ID, FIRST_GROUP_MEMBER_ID + 5))
     staff = UserFactory(username="sam")
-    agency.staff.add(staff)
+    StaffGrantFactory(connection=agency, user=staff)
     page = portal.page(user=staff)
     page.goto("/albums/new/member/")
     page.get_by_role("combobox", name="Member").select_option(label="member003 (300003)")

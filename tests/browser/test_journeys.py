@@ -6,7 +6,9 @@ counter, Generate PIN and Copy PIN working at all proves the pages' own JavaScri
 
 from __future__ import annotations
 
+import copy
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -66,11 +68,70 @@ def test_connecting_through_unified_login_in_the_browser(portal):
     assert connection.source == Connection.Source.OAUTH and connection.refresh_token_encrypted
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@pytest.fixture
+def signin_elsewhere(portal) -> str:
+    """The stand-in's sign-in page on a third origin (another host name), PKCE required; its URL."""
+    login_url = portal.standin.url.replace("127.0.0.1", "localhost") + "/Account/Login"
+    assert len({_origin(login_url), _origin(portal.url), portal.standin.url}) == 3
+    portal.standin.config(login_url=login_url, require_pkce=True)
+    return login_url
+
+
+def test_connecting_when_the_sign_in_page_is_on_another_origin(portal, signin_elsewhere):
+    user = UserFactory()
+    page = portal.page(user=user)
+    policy = page.goto("/connect/").headers["content-security-policy"]
+    assert "form-action 'self';" in policy  # the portal's real policy: no other origin at all
+
+    page.get_by_role("link", name="Connect AdultWork account").click()
+    expect(page).to_have_url(re.compile(rf"^{re.escape(signin_elsewhere)}\?ReturnUrl="))
+    page.get_by_label("Account").select_option(label="demo_member (100001)")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(rf"^{re.escape(portal.standin.url)}/OAuth/Authorize\?"))
+    page.get_by_role("button", name="Approve").click()
+
+    expect(page).to_have_url(re.compile(r"/connect/$"))
+    expect(page.locator(".messages")).to_contain_text("Connected AdultWork account 100001 through AdultWork's login.")
+    assert Connection.objects.get(user=user).aw_user_id == 100001
+
+
+def test_a_form_starting_the_login_would_be_stopped_by_the_csp_on_the_way_to_the_other_origin(portal, signin_elsewhere, settings):
+    """Why Connect is a link: the same start as a form, even a GET form, is held to form-action through
+    its redirects, and Chromium stops it at the sign-in page's origin without a word to the user, even
+    under the policy the portal had until now, which allowed the authorize endpoint's origin."""
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"] = ["'self'", portal.standin.url]
+    settings.CONTENT_SECURITY_POLICY = policy
+    page = portal.page(user=UserFactory())
+    page.goto("/connect/")
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text) if "form-action" in message.text else None)
+
+    page.evaluate(
+        """() => { const form = document.createElement("form"); form.method = "get"; form.action = "/connect/start/";
+                   document.body.append(form); form.submit(); }"""
+    )
+
+    # Chromium names the form's own URL, not the redirect it refused to follow (that could leak where
+    # the redirect went), and the browser stays on the portal's page.
+    page.wait_for_timeout(1000)
+    assert violations and "/connect/start/" in violations[0] and "has been blocked" in violations[0]
+    assert page.url == f"{portal.url}/connect/"
+    # It got as far as the authorize endpoint, which the policy allows, and no further.
+    assert len(portal.standin.requests("/oauth/authorize")) == 1 and portal.standin.requests("/account/login") == []
+    portal.problems = [problem for problem in portal.problems if problem not in violations]
+
+
 def test_cancelling_unified_login_changes_nothing(portal):
     user = UserFactory()
     page = portal.page(user=user)
     page.goto("/connect/")
-    page.get_by_role("button", name="Connect AdultWork account").click()
+    page.get_by_role("link", name="Connect AdultWork account").click()
     page.get_by_role("button", name="Cancel").click()
 
     expect(page.get_by_role("heading", name="Login cancelled")).to_be_visible()

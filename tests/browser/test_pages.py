@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from albums.crypto import secret_encrypt
+from albums.forms import pin_generate
 from albums.models import AlbumRecord, BulkJob, BulkJobItem, Connection, Member
 from harness.pictures import tagged_jpeg
 from harness.second_factor import totp_device_confirmed
@@ -33,6 +36,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.support.browser import AxeReport
+from tests.support.tasks import DATABASE_TASKS
 
 pytestmark = pytest.mark.browser
 
@@ -121,10 +125,29 @@ def form_expired(portal: Portal, phone: bool) -> Page:
     return page
 
 
+def form_unreadable(portal: Portal, phone: bool) -> Page:
+    """A form body declared in another charset than UTF-8, as a misbehaving client sends it."""
+    page = signed_in("/albums/new/")(portal, phone)
+    latin1 = "application/x-www-form-urlencoded; charset=iso-8859-1"
+    page.route("**/albums/new/", lambda route: route.continue_(headers={**route.request.headers, "content-type": latin1}))
+    page.get_by_label("Name").fill("Look")
+    page.get_by_role("button", name="Create album").click()
+    expect(page.get_by_role("heading", name="The portal could not read this form")).to_be_visible()
+    return page
+
+
 def unified_login(portal: Portal, phone: bool) -> Page:
     page = signed_in("/connect/", connected=False)(portal, phone)
-    page.get_by_role("button", name="Connect AdultWork account").click()
+    page.get_by_role("link", name="Connect AdultWork account").click()
     expect(page.get_by_role("heading", name="Sign in with AdultWork.com")).to_be_visible()
+    return page
+
+
+def login_misconfigured(portal: Portal, phone: bool) -> Page:
+    portal.standin.fault("error", match="/oauth/token", status=401, body={"error": "invalid_client"})
+    page = signed_in("/connect/", connected=False)(portal, phone)
+    portal.approve_at_unified_login(page, "demo_member (100001)")
+    expect(page.get_by_role("heading", name="This portal's AdultWork login is misconfigured")).to_be_visible()
     return page
 
 
@@ -253,6 +276,45 @@ def member_add_refused(portal: Portal, phone: bool) -> Page:
     return page
 
 
+def job_with_generated_pins(portal: Portal, phone: bool) -> Page:
+    """A finished job whose members each got a PIN of their own, opened by its creator for the first time."""
+    job = demo_bulk_job("Private set", FINISHED_JOB, members=len(FINISHED_JOB), status=BulkJob.Status.FINISHED)
+    BulkJob.objects.filter(pk=job.pk).update(pin_mode=BulkJob.PinMode.EACH, pin_price=Decimal("2.5"), pins_shown_at=None)
+    for item in job.items.all():
+        item.pin_number_encrypted, item.pin_price = secret_encrypt(pin_generate()), Decimal("2.5")
+        item.save()
+    page = portal.page(user=job.created_by, phone=phone)
+    page.goto(job.get_absolute_url())
+    expect(page.locator("#bulk-pins")).to_be_visible()
+    return page
+
+
+def roster_loading(portal: Portal, phone: bool) -> Page:
+    """A group manager just connected: their roster waits for the worker."""
+    connection = Connection.objects.filter(user__username="newagency").first() or ManagerConnectionFactory(
+        user=UserFactory(username="newagency"), roster_loaded_at=None
+    )
+    page = portal.page(user=connection.user, phone=phone)
+    page.goto("/members/")
+    expect(page.get_by_text("Loading members from AdultWork")).to_be_visible()
+    return page
+
+
+def csv_previewed(portal: Portal, phone: bool) -> Page:
+    page = agency_page("/albums/bulk/csv/")(portal, phone)
+    plan = (
+        "UserID,Name,Description,PIN number,PIN price\r\n"
+        "300001,Spring set,New pictures,Rk7w,2.5\r\n"
+        "300002,A name far too long for AdultWork,,,\r\n"
+        "300003,Summer set,,1234,2\r\n"
+        "400001,Not ours,,,\r\n"
+    )
+    page.get_by_label("CSV file").set_input_files(files=[{"name": "plan.csv", "mimeType": "text/csv", "buffer": plan.encode()}])
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("#csv-preview")).to_be_visible()
+    return page
+
+
 def pictures_chosen(portal: Portal, phone: bool) -> Page:
     """Three photos from disk uploaded to the demo member's album, waiting for their titles to be checked."""
     folder = Path(tempfile.mkdtemp(prefix="aw-screens-"))
@@ -342,14 +404,22 @@ SCREENS = [
     Screen("connection-none", "Connection, not connected", signed_in("/connect/", connected=False)),
     Screen("unified-login", "Unified Login (stand-in)", unified_login, screenshot=True),
     Screen("login-problem", "Login answer refused", signed_in("/connect/callback/?state=forged&code=x")),
+    Screen("login-misconfigured", "Login refused the portal's client", login_misconfigured),
     Screen("not-found", "Page not found", signed_in("/albums/999999/")),
     Screen("form-expired", "Form expired (CSRF)", form_expired),
+    Screen("form-unreadable", "Form not understood (another charset)", form_unreadable),
     Screen("member-album-create", "Create album for a member, searched", member_picked, screenshot=True),
     Screen("members", "Agency members, from AdultWork", with_bulk_jobs("/members/"), screenshot=True),
     Screen("members-by-hand", "Agency members, kept by hand", agency_page("/members/", by_hand=True),
            settings={"AW_API_KEY": ""}),
     Screen("member-add-refused", "Add a member, refused input", member_add_refused, settings={"AW_API_KEY": ""}),
     Screen("bulk-job-create", "Create one album for many members", agency_page("/albums/bulk/new/")),
+    Screen("members-search-refused", "Agency members, search refused", agency_page("/members/?q=" + "x" * 101)),
+    Screen("members-loading", "Agency members, loading from AdultWork", roster_loading,
+           settings={"TASKS": DATABASE_TASKS}),
+    Screen("bulk-job-csv", "Albums from a spreadsheet", agency_page("/albums/bulk/csv/")),
+    Screen("bulk-job-csv-preview", "Albums from a spreadsheet, checked: good and refused rows", csv_previewed,
+           screenshot=True),
     Screen("bulk-jobs", "Bulk jobs", with_bulk_jobs("/albums/bulk/")),
     Screen("bulk-job-running", "Bulk job, running", bulk_job_page(running_job), screenshot=True),
     Screen("bulk-job-running-no-js", "Bulk job, running, without JavaScript",
@@ -357,6 +427,8 @@ SCREENS = [
     Screen("bulk-job-finished", "Bulk job, finished: created, failed, unknown", bulk_job_page(finished_job),
            screenshot=True),
     Screen("member-album", "Album record for a member", member_record),
+    Screen("bulk-job-pins", "Bulk job, finished: each member's PIN, shown once", job_with_generated_pins,
+           screenshot=True),
     Screen("gallery", "Gallery", signed_in("/gallery/"), screenshot=True),
     Screen("album-edit", "Edit album", signed_in("/gallery/5000001/edit/"), screenshot=True),
     Screen("album-edited", "Album record, an edit", album_edited),

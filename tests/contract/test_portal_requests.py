@@ -23,7 +23,14 @@ from django.urls import reverse
 from albums.models import AlbumRecord, BulkJob, Connection, Member, PictureUpload
 from harness.pictures import tagged_jpeg
 from tests.contract.conftest import verdict_record
-from tests.factories import AlbumRecordFactory, ConnectionFactory, ManagerConnectionFactory, UserFactory, roster
+from tests.factories import (
+    AlbumRecordFactory,
+    ConnectionFactory,
+    ManagerConnectionFactory,
+    StaffGrantFactory,
+    UserFactory,
+    roster,
+)
 from tests.support.prism import contract_operations
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +102,7 @@ def create_for_a_member_as_manager(portal: Portal) -> None:
 
 def create_for_a_member_as_agency_staff(portal: Portal) -> None:
     staff = UserFactory()
-    _agency().staff.add(staff)
+    StaffGrantFactory(connection=_agency(), user=staff)
     portal.sign_in(staff)
     fields = {"member": MEMBERS[1], "name": "For you", "pin_number": "Zk7m", "pin_price": "10"}
     assert _created(portal.post_form(reverse("member_album_create"), fields)).aw_user_id == MEMBERS[1]
@@ -153,7 +160,7 @@ def refresh_the_roster(portal: Portal) -> None:
 # AlbumID 1 ("Look at my pictures") and 2.
 def _staff_for_a_member():
     staff = UserFactory()
-    _agency().staff.add(staff)
+    StaffGrantFactory(connection=_agency(), user=staff)
     return staff
 
 

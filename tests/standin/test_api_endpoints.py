@@ -142,7 +142,13 @@ def test_get_albums_of_someone_else_is_forbidden(aw):
 
 @pytest.mark.parametrize(
     "query, key",
-    [("", "UserID"), ("UserID=abc", "UserID"), ("UserID=100001&ReturnPictureIDs=maybe", "ReturnPictureIDs")],
+    [
+        ("", "UserID"),
+        ("UserID=abc", "UserID"),
+        ("UserID=" + "9" * 5000, "UserID"),  # longer than Python reads as an int
+        ("UserID=%D9%A5", "UserID"),  # an Arabic-Indic five
+        ("UserID=100001&ReturnPictureIDs=maybe", "ReturnPictureIDs"),
+    ],
 )
 def test_get_albums_with_a_missing_or_malformed_parameter_is_invalid(aw, query, key):
     response = aw.call("GET", f"/v1/Pictures/GetAlbums?{query}", token=MEMBER_TOKEN)

@@ -50,11 +50,13 @@ def test_options_set_token_lifetime_latency_and_an_extra_client():
         "--client-id", "cli-client",
         "--client-secret", "cli-secret",
         "--redirect-uri", "http://127.0.0.1:9999/cb/",
+        "--require-pkce",
     )
     try:
         requests.post(f"{url}/_standin/reset", timeout=5).raise_for_status()
         config = requests.get(f"{url}/_standin/config", timeout=5).json()
-        assert (config["access_token_lifetime"], config["latency"]) == (60, 0.05)
+        assert (config["access_token_lifetime"], config["latency"], config["require_pkce"]) == (60, 0.05, True)
+        requests.post(f"{url}/_standin/config", json={"require_pkce": False}, timeout=5).raise_for_status()
         approved = requests.post(
             f"{url}/OAuth/Authorize",
             data={"client_id": "cli-client", "redirect_uri": "http://127.0.0.1:9999/cb/", "scope": "profile_gallery",

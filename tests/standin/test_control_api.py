@@ -17,7 +17,7 @@ def test_reset_restores_the_demo_world(aw):
     aw.create_album({"Name": "gone after reset"})
     jpeg = base64.b64encode(b"\xff\xd8\xff\xe0\x00\x02\xff\xd9").decode()
     aw.call("POST", "/v1/Pictures/AddPictures", token=MEMBER_TOKEN, json={"AlbumID": 5000001, "Pictures": [{"Image": jpeg}]})
-    aw.control("POST", "config", {"latency": 0.01, "modelstate_prefix": "", "force_format": "xml"})
+    aw.control("POST", "config", {"latency": 0.01, "modelstate_prefix": "", "force_format": "xml", "require_pkce": True})
     aw.control("POST", "faults", {"kind": "error", "match": "nothing-matches"})
     aw.control("POST", "clients", {"client_id": "extra", "client_secret": "s", "redirect_uris": ["http://x/cb"]})
     issued = aw.control("POST", "tokens", {"user_id": 100001})
@@ -30,6 +30,8 @@ def test_reset_restores_the_demo_world(aw):
         "refresh_token_lifetime": 14 * 86400,
         "modelstate_prefix": "request.",
         "force_format": None,
+        "require_pkce": False,
+        "login_url": None,
         "picture_max_bytes": 20 * 1024 * 1024,
         "pictures_max_request_bytes": 200 * 1024 * 1024,
     }
@@ -59,7 +61,7 @@ def test_config_update_is_partial_and_returns_the_whole_config(aw):
 
 @pytest.mark.parametrize(
     "change",
-    [{"latency": -1}, {"modelstate_prefix": "body."}, {"force_format": "yaml"}, {"access_token_lifetime": 0}, {"colour": 1}],
+    [{"latency": -1}, {"modelstate_prefix": "body."}, {"force_format": "yaml"}, {"access_token_lifetime": 0}, {"require_pkce": "yes"}, {"login_url": "ftp://x"}, {"colour": 1}],
 )
 def test_invalid_config_is_refused_and_changes_nothing(aw, change):
     response = requests.post(f"{aw.url}/_standin/config", json={"latency": 0.5, **change}, timeout=5)
@@ -155,6 +157,17 @@ def test_minted_token_has_the_asked_scopes_and_life(aw):
     assert refreshed.status_code == 200
 
 
+def test_an_access_token_issued_elsewhere_can_be_registered_for_a_user(aw):
+    registered = aw.control(
+        "POST", "tokens", {"user_id": 200001, "access_token": "from-another-server", "scopes": ["account_information"], "expires_in": 30}
+    )
+    assert registered == {"access_token": "from-another-server", "token_type": "bearer", "expires_in": 30}
+    assert aw.call("GET", VERIFY, token="from-another-server").json()["UserID"] == 200001
+    assert aw.create_album({"Name": "x"}, token="from-another-server").status_code == 403
+    assert aw.control("POST", "expire", {"token": "from-another-server"}) == {"expired": 1}
+    assert aw.call("GET", VERIFY, token="from-another-server").status_code == 401
+
+
 def test_expire_by_user_ends_issued_tokens_but_not_the_fixed_ones(aw):
     issued = aw.control("POST", "tokens", {"user_id": 100001})
     assert aw.control("POST", "expire", {"user_id": 100001, "what": "both"}) == {"expired": 2}
@@ -172,6 +185,8 @@ def test_expire_one_token_even_a_fixed_one(aw):
     [
         ("tokens", {"user_id": 1}),
         ("tokens", {"user_id": 100001, "scopes": ["everything"]}),
+        ("tokens", {"user_id": 100001, "access_token": ""}),
+        ("tokens", {"user_id": 100001, "access_token": "t", "client_id": "awportal-demo"}),
         ("expire", {"user_id": 100001, "what": "some"}),
         ("clients", {"client_id": "x"}),
         ("group-members", {"group_id": 1}),

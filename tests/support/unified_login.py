@@ -15,8 +15,9 @@ def approve(authorize_url: str, *, user_id: int = 100001, granted: list[str] | N
     page.raise_for_status()
     query = {name: values[0] for name, values in parse_qs(urlsplit(authorize_url).query).items()}
     scopes = query["scope"].split()
+    carried = ("client_id", "redirect_uri", "scope", "state", "response_type", "code_challenge", "code_challenge_method")
     form = {
-        **{name: query[name] for name in ("client_id", "redirect_uri", "scope", "state", "response_type")},
+        **{name: query[name] for name in carried if name in query},
         "user_id": str(user_id),
         "decision": decision,
         "granted_scope": scopes if granted is None else granted,

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from albums.errors import PortalError
 from albums.services.connections import connection_connect_with_token
+from albums.services.grants import staff_grant_give
 from albums.services.members import member_roster_refresh
 
 DEMO_USERS = [
@@ -46,7 +47,7 @@ class Command(BaseCommand):
                 connection_connect_with_token(user=users["demo"], access_token=connect_token)
             if connect_manager_token:
                 agency = connection_connect_with_token(user=users["agency"], access_token=connect_manager_token)
-                agency.staff.add(users["staff"])
+                staff_grant_give(connection=agency, user=users["staff"])
                 if settings.AW_API_KEY:
                     member_roster_refresh(connection=agency)
         except PortalError as error:

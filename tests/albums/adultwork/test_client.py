@@ -81,6 +81,16 @@ def test_refused_input_carries_field_messages_whatever_the_key_prefix(client_for
     assert caught.value.status == 400
 
 
+def test_a_422_is_refused_input_with_its_detail_and_nothing_more_to_wait_for(client_for, standin):
+    standin.fault("error", status=422, body={"detail": "Name is taken."}, match="CreateAlbum")
+
+    with pytest.raises(aw.InvalidRequest) as caught:
+        client_for().album_create(album=ALBUM)
+
+    assert caught.value.status == 422 and caught.value.message == "AdultWork refused the request. AdultWork said: Name is taken."
+    assert portal_error_from(caught.value).message.endswith("Nothing was created; check the form and send it again.")
+
+
 def test_unknown_token_is_not_authorised(client_for):
     with pytest.raises(aw.NotAuthorised):
         client_for("no-such-token").album_create(album=ALBUM)
@@ -101,12 +111,23 @@ def test_acting_for_someone_outside_the_group_is_forbidden_and_explained(client_
     )
 
 
-@pytest.mark.parametrize(("retry_after", "expected"), [(7, 7.0), (None, None)])
+@pytest.mark.parametrize(
+    ("retry_after", "expected"),
+    [(7, 7.0), (None, None), ("\u00b2", None), ("soon", None), ("9" * 400, float("inf")), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)],
+)
 def test_rate_limit_reports_retry_after(client_for, standin, retry_after, expected):
     standin.fault("rate_limit", retry_after=retry_after)
     with pytest.raises(aw.RateLimited) as caught:
         client_for().album_create(album=ALBUM)
     assert caught.value.retry_after == expected
+
+
+def test_a_retry_after_date_years_ahead_is_read_as_a_date_and_told_as_later(client_for, standin):
+    standin.fault("rate_limit", retry_after="Fri, 31 Dec 2099 23:59:59 GMT")
+    with pytest.raises(aw.RateLimited) as caught:
+        client_for().album_create(album=ALBUM)
+    assert caught.value.retry_after > 2_000_000_000
+    assert portal_error_from(caught.value).message.endswith("try again later.")
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from albums.adultwork.parsing import UnreadableBody, decode_body, error_details
+from albums.adultwork.parsing import ERROR_MESSAGES_LIMIT, ERROR_TEXT_LIMIT, UnreadableBody, decode_body, error_details
 from albums.adultwork.types import PictureAlbum
 
 PICTURE_ALBUM_XML = """<PictureAlbum xmlns:i="http://www.w3.org/2001/XMLSchema-instance"
@@ -62,3 +62,41 @@ def test_xml_error_message_and_model_state():
 def test_a_missing_album_id_is_unreadable():
     with pytest.raises(UnreadableBody):
         PictureAlbum.from_data({"UserID": 1, "AlbumName": "x"})
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # ASP.NET Core ProblemDetails: `errors` maps fields to messages.
+        ({"title": "One or more validation errors occurred.", "status": 422, "errors": {"Name": ["Too long."], "$.PINPrice": ["Not a number."]}},
+         ("One or more validation errors occurred.", {"Name": ["Too long."], "PINPrice": ["Not a number."]})),
+        # `errors` as a list of field objects, and of plain strings.
+        ({"errors": [{"field": "name", "message": "Taken."}, {"code": "x", "message": "Slow down."}]},
+         ("Slow down.", {"name": ["Taken."]})),
+        ({"errors": ["First problem.", "Second problem."]}, ("First problem. Second problem.", {})),
+        # JSON:API pointers and FastAPI/Pydantic `detail` lists.
+        ({"errors": [{"source": {"pointer": "/data/attributes/Description"}, "detail": "Too long."}]},
+         ("", {"Description": ["Too long."]})),
+        ({"detail": [{"loc": ["body", "PinNumber"], "msg": "Must be 4 characters.", "type": "value_error"}]},
+         ("", {"PinNumber": ["Must be 4 characters."]})),
+        # A plain `detail` or `Message`, naming no field.
+        ({"detail": "The album name is already used."}, ("The album name is already used.", {})),
+        ({"Message": "PINPrice must be at most 100."}, ("PINPrice must be at most 100.", {})),
+        # A bare list at the top.
+        ([{"PropertyName": "Name", "ErrorMessage": "Required."}], ("", {"Name": ["Required."]})),
+    ],
+)
+def test_refused_input_is_read_in_any_json_shape(body, expected):
+    assert error_details("application/json", json.dumps(body)) == expected
+
+
+def test_error_text_is_one_line_cut_to_a_sentence_and_messages_are_bounded():
+    body = {"Message": "x\r\n" + "y" * 10_000, "errors": {f"F{i}": ["bad"] for i in range(10_000)}}
+    message, fields = error_details("application/json", json.dumps(body))
+    assert len(message) == ERROR_TEXT_LIMIT and message.startswith("x y") and message.endswith("…")
+    assert sum(len(m) for m in fields.values()) <= ERROR_MESSAGES_LIMIT
+
+
+@pytest.mark.parametrize("body", ['{"Message": ' + "9" * 5000 + "}", '{"errors": {"Name": [true, null, {"a": []}]}}', "[[[]]]"])
+def test_odd_error_bodies_say_nothing_rather_than_fail(body):
+    assert error_details("application/json", body) == ("", {})

@@ -161,3 +161,96 @@ def test_a_grant_on_a_connection_that_no_longer_manages_a_group_gives_nothing(st
     agency.is_group_manager = False
     agency.save()
     refused(staff, 300001, standin)
+
+
+# --- An unexpected answer (issue 11, item 5): never a 500, never a record left in progress ------------
+
+CREATED_ANSWER = {"UserID": 100001, "AlbumID": 987654, "AlbumName": "Look", "AlbumDescription": "", "AlbumSize": 0, "Sequence": 0}
+
+
+def answer_with(standin, **fields):
+    """CreateAlbum answers 200 with this PictureAlbum (the stand-in creates nothing)."""
+    standin.fault("error", match="CreateAlbum", status=200, times=1, body={**CREATED_ANSWER, **fields})
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("fields", "stored"),
+    [
+        ({"AlbumName": "n" * 250}, {"album_name": "n" * 199 + "\u2026"}),
+        ({"ThumbUrl": "https://x/" + "t" * 600}, {"thumb_url": "https://x/" + "t" * 489 + "\u2026"}),
+        ({"AlbumName": "Lo\x00ok"}, {"album_name": "Look"}),
+        ({"AlbumDescription": "a\x00b\ud800"}, {"album_description": "ab\ufffd"}),
+        ({"PictureIDs": "1,\x002"}, {"picture_ids": "1,2"}),
+        ({"AlbumSize": 2**31}, {"album_size": 2**31}),
+        ({"AlbumSize": 2**63}, {"album_size": None}),
+        ({"Sequence": -(2**70)}, {"sequence": None}),
+    ],
+)
+def test_an_answer_out_of_range_is_stored_cleaned_with_a_note(connected_user, standin, client, fields, stored):
+    answer_with(standin, **fields)
+
+    record = create(connected_user)
+
+    record.refresh_from_db()
+    assert record.status == AlbumRecord.Status.CREATED and record.album_id == 987654
+    assert {name: getattr(record, name) for name in stored} == stored
+    # A bigint holds any AlbumSize .NET could send, so only what was changed carries a note.
+    noted = stored != {"album_size": 2**31}
+    assert record.answer_notes.startswith(next(iter(fields))) if noted else record.answer_notes == ""
+    client.force_login(connected_user)
+    assert client.get(record.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"AlbumID": 2**63}, "AlbumID 9223372036854775808 is not an ID"),
+        ({"AlbumID": "12\x00"}, "AlbumID 12 is not an ID"),
+        ({"AlbumID": 1.5}, "AlbumID 1.5 is not an ID"),
+        ({"UserID": -(2**63) - 1}, "UserID -9223372036854775809 is not an ID"),
+    ],
+)
+def test_an_answer_whose_album_cannot_be_identified_leaves_the_outcome_unknown_with_the_reason(
+    connected_user, standin, fields, reason
+):
+    answer_with(standin, **fields)
+
+    with pytest.raises(PortalError) as caught:
+        create(connected_user)
+
+    record = AlbumRecord.objects.get()
+    assert caught.value.record == record
+    assert record.status == AlbumRecord.Status.UNKNOWN and record.can_check
+    assert reason in record.error_message and "\x00" not in record.error_message
+
+
+@pytest.mark.postgres
+def test_an_albumid_another_record_holds_leaves_the_outcome_unknown_and_says_which(connected_user, standin):
+    first = create(connected_user, name="First")
+    answer_with(standin, AlbumID=first.album_id)
+
+    with pytest.raises(PortalError) as caught:
+        create(connected_user)
+
+    record = caught.value.record
+    record.refresh_from_db()
+    assert record.status == AlbumRecord.Status.UNKNOWN and record.album_id is None and record.can_check
+    assert f"AlbumID {first.album_id}" in record.error_message and f"#{first.pk}" in record.error_message
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("body", "kept"),
+    [({"Message": "No\x00pe " + "x" * 5000}, "Nope"), ({"Message": "", "ModelState": {"request.Name\x00": ["Bad\x00"] * 500}}, "Bad")],
+)
+def test_an_error_message_with_a_nul_or_of_any_size_is_kept_cleaned_and_cut(connected_user, standin, body, kept):
+    standin.fault("error", match="CreateAlbum", status=400, times=1, body=body)
+
+    with pytest.raises(PortalError):
+        create(connected_user)
+
+    record = AlbumRecord.objects.get()
+    assert record.status == AlbumRecord.Status.FAILED
+    assert kept in record.error_message and "\x00" not in record.error_message and len(record.error_message) < 1200

@@ -1,7 +1,7 @@
 """Bulk jobs against the stand-in over real HTTP: every member accounted for, none sent twice."""
 
-import threading
-import time
+import logging
+import re
 import uuid
 from collections import Counter
 from decimal import Decimal
@@ -11,60 +11,22 @@ import pytest
 from albums import adultwork as aw
 from albums.crypto import secret_decrypt
 from albums.errors import PortalError
+from albums.forms import pin_guessable_reason
 from albums.models import AlbumRecord, BulkJob
-from albums.selectors import bulk_job_progress
-from albums.services import bulk
-from albums.services.bulk import bulk_job_create, bulk_job_retry, bulk_job_run
-from tests.factories import (
-    DEMO_GROUP_ID,
-    DEMO_MANAGER_ID,
-    FIRST_GROUP_MEMBER_ID,
-    AlbumInputFactory,
-    oauth_connection,
-    roster,
+from albums.selectors import bulk_job_list, bulk_job_pins, bulk_job_progress
+from albums.services import bulk_worker
+from albums.services.bulk import (
+    PlannedAlbum,
+    bulk_job_cancel,
+    bulk_job_create,
+    bulk_job_plan_save,
+    bulk_job_retry,
+    bulk_job_start,
 )
+from tests.factories import FIRST_GROUP_MEMBER_ID, AlbumInputFactory, roster
+from tests.support.bulk import GROUP_CREATE, outcomes, sent_user_ids
 
 pytestmark = pytest.mark.django_db
-
-GROUP_CREATE = "groups/pictures/createalbum"
-
-
-@pytest.fixture
-def queue(django_capture_on_commit_callbacks):
-    """Queue a bulk job; the tests' task backend runs it as soon as it is queued."""
-
-    def run(user, connection, member_user_ids=None, **album):
-        with django_capture_on_commit_callbacks(execute=True):
-            job = bulk_job_create(
-                user=user,
-                connection=connection,
-                member_user_ids=member_user_ids,
-                submission_key=album.pop("submission_key", uuid.uuid4()),
-                album=AlbumInputFactory(**{"name": "Spring", **album}),
-            )
-        job.refresh_from_db()
-        return job
-
-    return run
-
-
-@pytest.fixture
-def retry(django_capture_on_commit_callbacks):
-    """Queue a finished job again for its failed members, and run it."""
-
-    def run(job):
-        with django_capture_on_commit_callbacks(execute=True):
-            return bulk_job_retry(job=job)
-
-    return run
-
-
-def sent_user_ids(standin) -> list[int]:
-    return [r["json"]["UserID"] for r in standin.requests(GROUP_CREATE)]
-
-
-def outcomes(job) -> dict[int, str]:
-    return {o.item.aw_user_id: o.outcome for o in bulk_job_progress(job=job).items}
 
 
 def test_one_album_per_member_each_its_own_record(manager, agency, standin, queue):
@@ -152,116 +114,6 @@ def test_fifty_members_under_throttling_and_errors_are_each_accounted_for_and_ne
     assert max(Counter(a["UserID"] for a in standin.albums() if a["UserID"] in found).values()) == 1
 
 
-def test_a_429_is_honoured_its_member_sent_again_after_retry_after(manager, agency, standin, queue):
-    standin.fault("rate_limit", match=GROUP_CREATE, times=1, retry_after=1)
-
-    job = queue(manager, agency, [300001, 300002, 300003])
-
-    assert set(outcomes(job).values()) == {"created"}
-    calls = standin.requests(GROUP_CREATE)
-    [throttled] = [c for c in calls if c["status"] == 429]
-    [again] = [c for c in calls if c["json"]["UserID"] == throttled["json"]["UserID"] and c["status"] == 200]
-    assert again["received_at"] - throttled["received_at"] >= 1.0
-    assert len(calls) == 4
-
-
-def test_a_429_pauses_every_sender_of_the_job():
-    pause = bulk._Pause()
-    pause.extend(0.3)
-    waited = []
-
-    def other_sender():
-        started = time.monotonic()
-        pause.wait()
-        waited.append(time.monotonic() - started)
-
-    thread = threading.Thread(target=other_sender)
-    thread.start()
-    thread.join()
-    assert waited[0] >= 0.25
-
-
-class Answers:
-    """An attempt whose sends answer in turn from a list (no HTTP): for the retry rules alone."""
-
-    def __init__(self, *answers):
-        self.answers = list(answers)
-        self.sent = 0
-
-    def send(self):
-        self.sent += 1
-        return self.answers.pop(0)
-
-
-class RecordedPause:
-    def __init__(self):
-        self.extended = []
-
-    def wait(self):
-        pass
-
-    def extend(self, seconds):
-        self.extended.append(seconds)
-
-
-ALBUM = aw.PictureAlbum(user_id=300001, album_id=1, album_name="x", album_description=None, album_size=0, sequence=0, thumb_url=None, picture_ids=None)
-
-
-def limited(retry_after):
-    return aw.RateLimited("slow down", retry_after=retry_after)
-
-
-def test_without_retry_after_the_pause_doubles():
-    pause = RecordedPause()
-    assert bulk._send_patiently(Answers(limited(None), limited(None), limited(None), ALBUM), pause) == ALBUM
-    assert pause.extended == [1.0, 2.0, 4.0]
-
-
-def test_a_member_still_limited_after_every_try_fails_and_can_be_retried():
-    attempt = Answers(*[limited(0)] * bulk.RATE_LIMIT_TRIES)
-    assert isinstance(bulk._send_patiently(attempt, RecordedPause()), aw.RateLimited)
-    assert attempt.sent == bulk.RATE_LIMIT_TRIES
-
-
-def test_a_wait_longer_than_the_longest_pause_is_not_sat_out():
-    pause = RecordedPause()
-    attempt = Answers(limited(bulk.LONGEST_PAUSE + 1), ALBUM)
-    assert isinstance(bulk._send_patiently(attempt, pause), aw.RateLimited)
-    assert (attempt.sent, pause.extended) == (1, [])
-
-
-def test_running_a_job_again_sends_nothing_again(manager, agency, standin, queue):
-    job = queue(manager, agency, [300001, 300002])
-    # As if the worker had stopped after claiming the records but before linking them to the job.
-    job.items.update(record=None)
-    BulkJob.objects.filter(pk=job.pk).update(status=BulkJob.Status.QUEUED)
-
-    bulk_job_run(job_id=job.pk)
-
-    assert sorted(sent_user_ids(standin)) == [300001, 300002]
-    assert outcomes(job) == {300001: "created", 300002: "created"}
-
-
-def test_a_record_left_in_flight_by_a_stopped_run_becomes_unknown_and_is_not_sent(manager, agency, standin, queue):
-    job = queue(manager, agency, [300001, 300002])
-    record = job.items.get(aw_user_id=300001).record
-    record.status = AlbumRecord.Status.PENDING
-    record.save()
-    job.items.update(record=None)
-    BulkJob.objects.filter(pk=job.pk).update(status=BulkJob.Status.QUEUED)
-
-    bulk_job_run(job_id=job.pk)
-
-    assert sorted(sent_user_ids(standin)) == [300001, 300002]
-    assert outcomes(job)[300001] == "unknown"
-
-
-def test_a_job_is_not_run_twice_at_once(manager, agency, standin, queue):
-    job = queue(manager, agency, [300001])
-    bulk_job_run(job_id=job.pk)  # finished: a second delivery of the task does nothing
-    assert sent_user_ids(standin) == [300001]
-
-
 def test_a_member_who_left_before_the_job_ran_is_not_sent(manager, agency, standin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as queued:
         job = bulk_job_create(user=manager, connection=agency, member_user_ids=[300001, 300002], album=AlbumInputFactory(name="x"), submission_key=uuid.uuid4())
@@ -278,7 +130,7 @@ def test_a_member_who_left_before_the_job_ran_is_not_sent(manager, agency, stand
 def test_a_revoked_grant_stops_a_queued_job_from_sending(staff, agency, standin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as queued:
         job = bulk_job_create(user=staff, connection=agency, member_user_ids=[300001], album=AlbumInputFactory(name="x"), submission_key=uuid.uuid4())
-    agency.staff.remove(staff)
+    agency.grants.filter(user=staff).delete()
     for callback in queued:
         callback()
     assert standin.requests() == []
@@ -309,64 +161,120 @@ def test_retry_with_nothing_failed_sends_nothing(manager, agency, standin, queue
     assert sent_user_ids(standin) == [300001]
 
 
-def test_a_job_that_stops_early_records_what_was_sent_and_sends_nothing_more(
-    manager, agency, standin, monkeypatch, settings, django_capture_on_commit_callbacks
+
+
+# --- PINs: one for all, one of their own for each member, or none ----------------------------------
+
+
+def sent_pins(standin) -> dict[int, str | None]:
+    return {r["json"]["UserID"]: r["json"].get("PinNumber") for r in standin.requests(GROUP_CREATE)}
+
+
+def test_each_member_gets_a_generated_pin_of_their_own_never_guessable_never_repeated(manager, agency, standin, queue):
+    job = queue(manager, agency, None, pin_mode=BulkJob.PinMode.EACH, pin_price=Decimal("2.5"))
+
+    pins = sent_pins(standin)
+    assert len(pins) == 10 and len(set(pins.values())) == 10
+    assert all(re.fullmatch(r"[A-Za-z0-9]{4}", pin) and pin_guessable_reason(pin) is None for pin in pins.values())
+    assert {r["json"]["PINPrice"] for r in standin.requests(GROUP_CREATE)} == {2.5}
+    # Kept only encrypted, each on its member's item and record; the job itself holds none.
+    assert job.pin_number_encrypted == ""
+    for item in job.items.select_related("record"):
+        assert pins[item.aw_user_id] not in item.pin_number_encrypted
+        assert secret_decrypt(item.record.pin_number_encrypted) == pins[item.aw_user_id]
+    assert {p.aw_user_id: p.pin for p in bulk_job_pins(job=job)} == pins
+
+
+def test_one_pin_for_all_and_no_pin(manager, agency, standin, queue):
+    queue(manager, agency, [300001, 300002], pin_mode=BulkJob.PinMode.SAME, pin_number="q9Z4", pin_price=Decimal("1"))
+    queue(manager, agency, [300003], pin_mode=BulkJob.PinMode.NONE, pin_number="ignored", pin_price=Decimal("1"))
+    assert sent_pins(standin) == {300001: "q9Z4", 300002: "q9Z4", 300003: None}
+
+
+def test_generated_pins_need_a_price(manager, agency, standin, queue):
+    with pytest.raises(PortalError, match="needs a PIN price"):
+        queue(manager, agency, [300001], pin_mode=BulkJob.PinMode.EACH)
+    assert not BulkJob.objects.exists()
+
+
+def test_generated_pins_never_reach_the_logs(manager, agency, standin, queue, caplog):
+    caplog.set_level(logging.DEBUG)
+    job = queue(manager, agency, [300001, 300002], pin_mode=BulkJob.PinMode.EACH, pin_price=Decimal("2"))
+    for pin in bulk_job_pins(job=job):
+        assert pin.pin not in caplog.text
+
+
+# --- Cancelling ----------------------------------------------------------------------------------
+
+
+def test_cancelling_a_queued_job_sends_nobody_and_the_members_can_be_retried(
+    manager, agency, standin, django_capture_on_commit_callbacks, retry
 ):
-    # Two threads; four attempts claimed. One send is slow, so when the job stops (at the fifth claim)
-    # one send is still running and one claimed attempt still waits in the queue.
-    settings.AW_BULK_CONCURRENCY = 2
-    standin.config(latency=0.4)  # the margin the test leaves the stopping worker
-    standin.fault("slow", match=GROUP_CREATE, times=1, delay=0.3)  # well inside the 1 s read timeout
-    real_begin = bulk._item_attempt_begin
-    begun = []
+    with django_capture_on_commit_callbacks() as queued:
+        job = bulk_job_create(user=manager, connection=agency, member_user_ids=[300001, 300002], album=AlbumInputFactory(name="x"), submission_key=uuid.uuid4())
 
-    def begin_then_stop(job, item, album):
-        if len(begun) == 4:
-            raise RuntimeError("the worker is stopping")
-        begun.append(item.aw_user_id)
-        return real_begin(job, item, album)
+    assert bulk_job_cancel(job=job) == 2
+    for callback in queued:
+        callback()  # the workers come to it afterwards
 
-    monkeypatch.setattr(bulk, "_item_attempt_begin", begin_then_stop)
-    with django_capture_on_commit_callbacks():  # queued, not run: the test runs it below
+    assert sent_user_ids(standin) == []
+    assert outcomes(job) == {300001: "failed", 300002: "failed"}
+    assert BulkJob.objects.get().status == BulkJob.Status.FINISHED
+    assert retry(job) == 2
+    assert sorted(sent_user_ids(standin)) == [300001, 300002]
+
+
+def test_cancelling_mid_job_stops_sending_the_rest(manager, agency, standin, monkeypatch, settings, django_capture_on_commit_callbacks):
+    settings.AW_BULK_CONCURRENCY = 1
+    real_begin = bulk_worker._Runner._attempt_begin
+
+    def cancel_after_two(runner, item, retry_of=None):
+        attempt = real_begin(runner, item, retry_of)
+        if item.aw_user_id == 300002:
+            bulk_job_cancel(job=runner.job)  # as if someone pressed Cancel job now
+        return attempt
+
+    monkeypatch.setattr(bulk_worker._Runner, "_attempt_begin", cancel_after_two)
+    with django_capture_on_commit_callbacks(execute=True):
         job = bulk_job_create(
             user=manager, connection=agency, member_user_ids=list(range(300001, 300007)), album=AlbumInputFactory(name="x"), submission_key=uuid.uuid4()
         )
-    with pytest.raises(RuntimeError):
-        bulk_job_run(job_id=job.pk)
 
-    sent = set(sent_user_ids(standin))
-    assert len(sent) == 3
-    found = outcomes(job)
-    assert {u for u, o in found.items() if o == "created"} == sent
-    assert {u for u, o in found.items() if o == "failed"} == set(range(300001, 300007)) - sent
-    [claimed_not_sent] = AlbumRecord.objects.filter(status=AlbumRecord.Status.FAILED)
-    assert claimed_not_sent.error_message == bulk.NOT_SENT
-    assert BulkJob.objects.get().status == BulkJob.Status.FINISHED
+    assert sent_user_ids(standin) == [300001, 300002]  # the one on its way finished; nobody after it
+    assert outcomes(job) == {300001: "created", 300002: "created", **dict.fromkeys(range(300003, 300007), "failed")}
+    assert "cancelled" in job.items.get(aw_user_id=300006).error_message
+    job.refresh_from_db()
+    assert job.status == BulkJob.Status.FINISHED and job.cancelled_at is not None
 
 
-def test_a_401_mid_job_refreshes_the_managers_token_once_and_sends_those_members_again(staff, standin, queue, settings):
-    settings.AW_BULK_CONCURRENCY = 3
-    agency = oauth_connection(standin, user_id=DEMO_MANAGER_ID, group_id=DEMO_GROUP_ID, group_name="Demo Agency", is_group_manager=True)
-    agency.staff.add(staff)
-    roster(agency, range(300001, 300007))
-    standin.expire(token=secret_decrypt(agency.access_token_encrypted))  # AdultWork forgot it early
-
-    job = queue(staff, agency, list(range(300001, 300007)))
-
-    assert set(outcomes(job).values()) == {"created"}
-    refreshes = [r for r in standin.requests("/oauth/token") if (r["form"] or {}).get("grant_type") == "refresh_token"]
-    assert len(refreshes) == 1
-    assert Counter(a["UserID"] for a in standin.albums() if a["UserID"] >= 300001) == Counter(range(300001, 300007))
+def test_a_finished_job_cannot_be_cancelled(manager, agency, queue):
+    job = queue(manager, agency, [300001])
+    with pytest.raises(PortalError, match="not running"):
+        bulk_job_cancel(job=job)
 
 
-def test_a_401_for_a_pasted_token_fails_the_members_and_asks_the_manager_to_reconnect(manager, agency, standin, queue, settings):
-    settings.AW_BULK_CONCURRENCY = 1
-    standin.expire(token="demo-manager-token")
+# --- A spreadsheet's plan: a draft until started -------------------------------------------------
 
-    job = queue(manager, agency, [300001, 300002, 300003])
 
-    assert set(outcomes(job).values()) == {"failed"}
-    agency.refresh_from_db()
-    assert agency.status == agency.Status.NEEDS_RECONNECT
-    # The first two were claimed (and given the token) before the first 401 came back; the third never left.
+def test_a_checked_spreadsheet_waits_as_a_draft_until_started_and_each_member_gets_their_own_album(
+    manager, staff, agency, standin, django_capture_on_commit_callbacks
+):
+    members = {m.aw_user_id: m for m in agency.members.filter(aw_user_id__in=[300001, 300002])}
+    planned = [
+        PlannedAlbum(member=members[300001], album=aw.AlbumInput(name="Beach", description="Sun", pin_number="Rk7w", pin_price=Decimal("3"))),
+        PlannedAlbum(member=members[300002], album=aw.AlbumInput(name="Studio", description="")),
+    ]
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        draft = bulk_job_plan_save(user=manager, connection=agency, name="From plan.csv", planned=planned)
+    assert queued == [] and draft.status == BulkJob.Status.DRAFT
+    assert draft not in bulk_job_list(user=staff)  # a draft is its creator's alone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = bulk_job_start(job=draft)
+        bulk_job_start(job=draft)  # pressed twice: started once
+
+    sent = {r["json"]["UserID"]: (r["json"]["Name"], r["json"].get("PinNumber")) for r in standin.requests(GROUP_CREATE)}
+    assert sent == {300001: ("Beach", "Rk7w"), 300002: ("Studio", None)}
     assert len(standin.requests(GROUP_CREATE)) == 2
+    job.refresh_from_db()
+    assert job.status == BulkJob.Status.FINISHED and job.pin_mode == BulkJob.PinMode.SPREADSHEET

@@ -45,3 +45,26 @@ def test_disconnect_forgets_the_tokens(connected_user):
     assert connection_disconnect(user=connected_user) is True
     assert not Connection.objects.exists()
     assert connection_disconnect(user=connected_user) is False
+
+
+MANAGER_CREDENTIALS = {"UserID": 200001, "GroupID": 9001, "GroupName": "Demo Agency", "IsGroupManager": True, "UserType": "Member"}
+
+
+@pytest.mark.postgres
+def test_a_group_name_out_of_range_is_stored_cut_and_cleaned(user, standin):
+    standin.fault("error", match="verifyCredentials", status=200, body={**MANAGER_CREDENTIALS, "GroupName": "G\x00" + "g" * 250})
+
+    connection = connection_connect_with_token(user=user, access_token="demo-manager-token")
+
+    connection.refresh_from_db()
+    assert connection.group_name == "G" + "g" * 198 + "\u2026"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("fields", [{"UserID": 2**63}, {"GroupID": 2**63}, {"GroupID": "nine"}])
+def test_credentials_with_an_id_out_of_range_connect_nothing_and_say_why(user, standin, fields):
+    standin.fault("error", match="verifyCredentials", status=200, body={**MANAGER_CREDENTIALS, **fields})
+
+    with pytest.raises(PortalError, match="could not be read"):
+        connection_connect_with_token(user=user, access_token="demo-manager-token")
+    assert not Connection.objects.exists()

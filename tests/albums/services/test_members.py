@@ -81,3 +81,13 @@ def test_the_managers_own_account_is_not_a_member(agency, settings):
     settings.AW_API_KEY = ""
     with pytest.raises(PortalError, match="manager's own account"):
         member_add(connection=agency, aw_user_id=200001, nickname="me")
+
+
+@pytest.mark.postgres
+def test_a_nickname_out_of_range_is_stored_cut_and_cleaned(agency, standin):
+    standin.group_members(group_id=9001, add={300500: "n" * 150, 300501: "Ni\x00ck"})
+
+    member_roster_refresh(connection=agency)
+
+    assert agency.members.get(aw_user_id=300500).nickname == "n" * 99 + "\u2026"
+    assert agency.members.get(aw_user_id=300501).nickname == "Nick"

@@ -11,6 +11,7 @@ from albums.services.records import (
     ImpossibleTransition,
     album_record_claim,
     album_record_mark_absent,
+    album_record_mark_answered,
     album_record_mark_checked,
     album_record_mark_created,
     album_record_mark_failed,
@@ -29,6 +30,7 @@ TRANSITIONS = {
     "failed": lambda record: album_record_mark_failed(record=record, message="refused"),
     "unknown": lambda record: album_record_mark_unknown(record=record, message="timed out"),
     "created": lambda record: album_record_mark_created(record=record, album=ALBUM),
+    "answered": lambda record: album_record_mark_answered(record=record, album=ALBUM),
     "absent": lambda record: album_record_mark_absent(record=record, checked_at=timezone.now()),
     "checked": lambda record: album_record_mark_checked(record=record, checked_at=timezone.now()),
 }
@@ -38,10 +40,17 @@ ALLOWED = {
     "failed": {Status.PENDING},
     "unknown": {Status.PENDING},
     "created": {Status.PENDING, Status.UNKNOWN},
+    "answered": {Status.PENDING},
     "absent": {Status.PENDING, Status.UNKNOWN},
     "checked": {Status.PENDING, Status.UNKNOWN},
 }
-ENDS = {"failed": Status.FAILED, "unknown": Status.UNKNOWN, "created": Status.CREATED, "absent": Status.FAILED}
+ENDS = {
+    "failed": Status.FAILED,
+    "unknown": Status.UNKNOWN,
+    "created": Status.CREATED,
+    "answered": Status.CREATED,
+    "absent": Status.FAILED,
+}
 
 
 def record_in(status: str) -> AlbumRecord:
@@ -72,6 +81,27 @@ def test_an_album_found_by_a_check_records_when_and_what():
 
     record.refresh_from_db()
     assert (record.album_id, record.album_name, record.checked_at) == (777, "Look", checked_at)
+
+
+def test_an_answer_keeps_what_was_cut_from_it_as_notes():
+    record = record_in(Status.PENDING)
+
+    album_record_mark_answered(record=record, album=aw.PictureAlbum.from_data({"UserID": 1, "AlbumID": 5, "AlbumName": "n" * 300}))
+
+    record.refresh_from_db()
+    assert record.status == Status.CREATED and len(record.album_name) == 200
+    assert record.answer_notes.startswith("AlbumName was 300 characters long")
+
+
+def test_an_answer_naming_an_album_another_record_holds_ends_unknown_saying_which():
+    holder = AlbumRecordFactory(album_id=ALBUM.album_id)
+    record = record_in(Status.PENDING)
+
+    album_record_mark_answered(record=record, album=ALBUM)
+
+    record.refresh_from_db()
+    assert record.status == Status.UNKNOWN and record.album_id is None and record.can_check
+    assert f"AlbumID 777, but that album is already the outcome of record #{holder.pk}" in record.error_message
 
 
 def test_proven_absence_is_failed_with_the_proof_that_allows_sending_again():

@@ -252,3 +252,91 @@ def test_the_admin_shows_jobs_and_records_read_only(client, manager, bulk_post):
         page = client.get(reverse(f"admin:albums_{model}_change", args=[obj.pk])).content.decode()
         assert 'name="_save"' not in page and "set (hidden)" not in page
     assert "300001" in client.get(reverse("admin:albums_bulkjob_change", args=[job.pk])).content.decode()
+
+
+# --- Per-member PINs: shown to the creator once, then only on request ----------------------------
+
+
+def pins_in(page: str) -> list[str]:
+    table = re.search(r'<table class="table" id="bulk-pins">.*?</table>', page, re.S)
+    return re.findall(r'<strong class="pin">([^<]+)</strong>', table.group(0)) if table else []
+
+
+def test_generated_pins_are_shown_to_the_creator_once_then_only_by_show_pins(client, manager, staff, standin, bulk_post):
+    as_user(client, manager)
+    bulk_post(members=[300001, 300002, 300003], pin_mode="each", pin_price="2")
+    job = BulkJob.objects.get()
+    sent = sorted(r["json"]["PinNumber"] for r in standin.requests("groups/pictures/createalbum"))
+
+    first = client.get(job.get_absolute_url())
+    assert sorted(pins_in(first.content.decode())) == sent
+    assert "no-store" in first["Cache-Control"] or "max-age=0" in first["Cache-Control"]
+    again = client.get(job.get_absolute_url()).content.decode()
+    assert pins_in(again) == [] and "Show PINs" in again
+    assert not any(pin in again for pin in sent)
+
+    shown = client.post(reverse("bulk_job_pins", args=[job.pk])).content.decode()
+    assert sorted(pins_in(shown)) == sent
+    download = client.post(reverse("bulk_job_pins_csv", args=[job.pk]))
+    assert download["Content-Disposition"] == f'attachment; filename="bulk-job-{job.pk}-pins.csv"'
+    rows = download.content.decode("utf-8-sig").splitlines()
+    assert rows[0] == "Nickname,UserID,AlbumID,Outcome,PIN number"
+    assert sorted(row.split(",")[-1] for row in rows[1:]) == sent
+
+    # Staff follow the job, but its PINs are the creator's alone.
+    as_user(client, staff)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Show PINs" not in page and not any(pin in page for pin in sent)
+    assert client.post(reverse("bulk_job_pins", args=[job.pk])).status_code == 404
+    assert client.post(reverse("bulk_job_pins_csv", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"pin_mode": "each"}, "pin_price", "generated PINs need one"),
+        ({"pin_mode": "each", "pin_number": "q9Z4", "pin_price": "2"}, "pin_number", "leave PIN number empty"),
+        ({"pin_mode": "same"}, "pin_number", "Enter the PIN for every member"),
+        ({"pin_mode": "none", "pin_price": "2"}, "pin_price", "You chose No PIN"),
+        ({"pin_mode": "random"}, "pin_mode", "Select a valid choice"),
+    ],
+)
+def test_the_pin_choice_is_checked_with_its_fields(client, manager, standin, bulk_post, fields, field, message):
+    as_user(client, manager)
+    page = bulk_post(members=[300001], **fields).content.decode()
+    assert re.search(rf'id="id_{field}_error".*?{message}', page, re.S)
+    assert not BulkJob.objects.exists()
+
+
+def test_a_running_job_can_be_cancelled_from_its_page(client, manager, agency, django_capture_on_commit_callbacks):
+    as_user(client, manager)
+    with django_capture_on_commit_callbacks():  # queued, and no worker comes
+        key = submission_key(client.get(BULK_NEW))
+        client.post(BULK_NEW, {"submission_key": key, "name": "Spring", "members": [300001, 300002], "pin_mode": "none"})
+    job = BulkJob.objects.get()
+    assert "Cancel job" in client.get(job.get_absolute_url()).content.decode()
+
+    client.post(reverse("bulk_job_cancel", args=[job.pk]))
+
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Cancel job" not in page, page[page.find("Cancel job") - 400 : page.find("Cancel job") + 50]
+    assert re.search(r"Finished</span>:\s*<span data-count=\"done\">2</span> of 2 done", page)
+
+
+def test_a_checked_spreadsheet_is_started_from_its_preview(client, manager, staff, standin, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    as_user(client, manager)
+    plan = b"UserID,Name,PIN number,PIN price\r\n300001,Beach,Rk7w,3\r\n300002,Studio,,\r\n400001,Not ours,,\r\n"
+    page = client.post(reverse("bulk_job_csv"), {"file": SimpleUploadedFile("plan.csv", plan)}).content.decode()
+    draft = BulkJob.objects.get()
+    assert "Start the job with the 2 good rows" in page and draft.status == BulkJob.Status.DRAFT
+
+    as_user(client, staff)  # another user cannot start it
+    assert client.post(reverse("bulk_job_start", args=[draft.pk])).status_code == 404
+    as_user(client, manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("bulk_job_start", args=[draft.pk]))
+
+    assert response["Location"] == draft.get_absolute_url()
+    assert sorted(r["json"]["UserID"] for r in standin.requests("groups/pictures/createalbum")) == [300001, 300002]

@@ -42,8 +42,9 @@ def test_creating_an_album_costs_a_fixed_handful_of_queries(signed_in, standin, 
     key = submission_key(signed_in.get(NEW))
 
     # session, user, whether a second factor is owed (agency connections), connection; the claim
-    # (savepoint, insert, release); the outcome.
-    with django_assert_num_queries(8):
+    # (savepoint, insert, release); the outcome (savepoint, update, release). The savepoints are the
+    # test's transaction's: in a request's autocommit there are none.
+    with django_assert_num_queries(10):
         response = post_album(signed_in, submission_key=key)
 
     assert response.status_code == 302
@@ -142,6 +143,40 @@ def test_a_field_refused_by_the_api_is_shown_next_to_that_field_whatever_the_key
 
     assert response.context["form"].errors[field] == ["Not allowed here."]
     assert "Kept description" in response.content.decode()
+    assert AlbumRecord.objects.get().status == AlbumRecord.Status.FAILED
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (422, {"title": "One or more validation errors occurred.", "status": 422, "errors": {"Name": ["Not allowed here."]}}),
+        (400, {"errors": [{"field": "Name", "message": "Not allowed here."}]}),
+        (422, {"detail": [{"loc": ["body", "Name"], "msg": "Not allowed here.", "type": "value_error"}]}),
+    ],
+)
+def test_refused_input_in_any_json_shape_is_shown_next_to_its_field(signed_in, standin, status, body):
+    standin.fault("error", status=status, body=body, match=CREATE)
+
+    response = post_album(signed_in, description="Kept description")
+
+    assert response.context["form"].errors["name"] == ["Not allowed here."]
+    page = response.content.decode()
+    assert "Kept description" in page and "try again in a moment" not in page
+    assert AlbumRecord.objects.get().status == AlbumRecord.Status.FAILED
+
+
+@pytest.mark.parametrize(
+    "body", [{"detail": "Albums are closed on Sundays."}, {"Message": "Albums are closed on Sundays."}, ["Albums are closed on Sundays."]]
+)
+@pytest.mark.parametrize("status", [400, 422])
+def test_refused_input_naming_no_field_is_shown_at_the_top_as_refused_not_as_a_hiccup(signed_in, standin, status, body):
+    standin.fault("error", status=status, body=body, match=CREATE)
+
+    response = post_album(signed_in, description="Kept description")
+
+    page = response.content.decode()
+    assert "Albums are closed on Sundays." in response.context["form"].non_field_errors()[0]
+    assert "check the form and send it again" in page and "try again in a moment" not in page
     assert AlbumRecord.objects.get().status == AlbumRecord.Status.FAILED
 
 
