@@ -22,7 +22,7 @@ from PIL import Image, ImageOps
 from harness.pictures import tagged_jpeg
 
 from .environment import BenchEnvironment, bench_user
-from .submit import signed_in_session
+from .submit import direct_create, signed_in_session
 from .table import Row
 
 # Served by bench/urls.py: receives pictures through the portal's upload handler, as the Add
@@ -140,18 +140,6 @@ class _PeakWatcher:
         return self._peak
 
 
-def _album_id(bench: BenchEnvironment) -> int:
-    """An album of the bench user's AdultWork account (the stand-in's demo member) to add pictures to."""
-    answer = requests.post(
-        f"{bench.standin.url}/v1/Pictures/CreateAlbum",
-        json={"Name": "Bench pictures"},
-        headers={"Authorization": "Bearer demo-member-token", "Accept": "application/json"},
-        timeout=10,
-    )
-    answer.raise_for_status()
-    return answer.json()["AlbumID"]
-
-
 def _upload(session: requests.Session, url: str, paths: list[Path]) -> None:
     """The Add pictures page's form, as a browser sends it: the upload is received, every picture
     prepared (turned, stripped, re-encoded) and kept for sending, then the page redirects to them."""
@@ -194,7 +182,7 @@ def _peak_above_idle(server, send) -> tuple[int, int, str]:
 
 def _memory_rows(bench: BenchEnvironment, paths: list[Path]) -> list[Row]:
     bench_user("uploader")
-    page = f"/gallery/{_album_id(bench)}/pictures/"
+    page = f"/gallery/{direct_create(requests, bench.standin.url)}/pictures/"
     server = bench.serve(workers=1, threads=2)
     try:
         received = _peak_above_idle(server, lambda count: _send(server.url + RECEIVE_PATH, paths[:count]))

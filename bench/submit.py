@@ -57,8 +57,9 @@ def _portal_create(session: requests.Session, url: str) -> None:
     session.cookies.pop("messages", None)
 
 
-def _direct_create(http: requests.Session | ModuleType, url: str) -> None:
-    """CreateAlbum straight at the stand-in: through a pooled Session, or `requests` itself (unpooled)."""
+def direct_create(http: requests.Session | ModuleType, url: str) -> int:
+    """CreateAlbum straight at the stand-in for its demo member, through a pooled Session or `requests`
+    itself (unpooled); the new AlbumID."""
     answer = http.post(
         f"{url}/v1/Pictures/CreateAlbum",
         json=ALBUM,
@@ -66,6 +67,7 @@ def _direct_create(http: requests.Session | ModuleType, url: str) -> None:
         timeout=10,
     )
     answer.raise_for_status()
+    return answer.json()["AlbumID"]
 
 
 def _connections_opened(bench: BenchEnvironment, create: Callable[[], None]) -> int:
@@ -99,7 +101,7 @@ def submit_rows(bench: BenchEnvironment) -> list[Row]:
         creates = {
             "portal": partial(_portal_create, portal, server.url),
             "naive": partial(_portal_create, naive_portal, naive.url),
-            "direct": partial(_direct_create, requests.Session(), bench.standin.url),
+            "direct": partial(direct_create, requests.Session(), bench.standin.url),
         }
         waiting = _medians(bench, creates, LATENCY)
         instant = _medians(bench, creates, 0)
@@ -115,7 +117,7 @@ def submit_rows(bench: BenchEnvironment) -> list[Row]:
         portal_connections = _connections_opened(bench, partial(_portal_create, portal, server.url))
     finally:
         server.stop()
-    unpooled_connections = _connections_opened(bench, partial(_direct_create, requests, bench.standin.url))
+    unpooled_connections = _connections_opened(bench, partial(direct_create, requests, bench.standin.url))
     return [
         Row(
             name=f"Submit (median of {RUNS}, API answers in {LATENCY * 1000:.0f} ms)",
