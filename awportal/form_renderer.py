@@ -1,7 +1,7 @@
 """Form widgets rendered through Jinja2, which Django ships the same widget templates for.
 
 Django's template engine spent about a quarter of a form page's time on widgets (bench/throughput.py).
-Pages stay Django templates. A widget template that exists only for Django's engine (the admin's own
+Pages are Jinja2 templates too (awportal/jinja2.py). A widget template that exists only for Django's engine (the admin's own
 widgets) is rendered by it, so every form keeps working.
 """
 

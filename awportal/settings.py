@@ -68,17 +68,30 @@ MIDDLEWARE = [
 ROOT_URLCONF = "awportal.urls"
 WSGI_APPLICATION = "awportal.wsgi.application"
 
+# The portal's pages are Jinja2 templates (awportal/jinja2.py says why); Django's engine renders the
+# admin's and other apps' own.
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "awportal.jinja2.environment",
+            "context_processors": [
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "albums.context_processors.connection",
+            ],
+        },
+    },
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "albums.context_processors.connection",
             ],
         },
     },

@@ -8,6 +8,25 @@ from harness.standin import StandInControl, StandInProcess
 _skipped: list[str] = []
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _jinja2_pages_tell_the_test_client():
+    """Pages are Jinja2 templates, which, unlike Django's own, do not announce what they render: this
+    sends the same signal Django's test setup makes its templates send, so `response.context` holds the
+    page's context."""
+    from django.template.backends.jinja2 import Template
+    from django.test.signals import template_rendered
+
+    render = Template.render
+
+    def render_and_tell(self, context=None, request=None):
+        template_rendered.send(sender=self, template=self.origin, context=dict(context or {}))
+        return render(self, context, request)
+
+    Template.render = render_and_tell
+    yield
+    Template.render = render
+
+
 @pytest.fixture(scope="session")
 def standin_process():
     process = StandInProcess()
