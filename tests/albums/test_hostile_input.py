@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 NEW = reverse("album_create")
 FOR_MEMBER = reverse("member_album_create")
 BULK_NEW = reverse("bulk_job_create")
-KEY_PROBLEM = "This form&#x27;s submission key was missing or altered, so nothing was sent."
+KEY_PROBLEM = "This form&#39;s submission key was missing or altered, so nothing was sent."
 
 
 def submission_key(response) -> str:
