@@ -9,10 +9,15 @@ Django templates.
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+from decimal import Decimal
+
 from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.timezone import template_localtime
 from jinja2 import Environment
 
 from albums.templatetags.history import history_rows, local_time, status_badge
@@ -22,12 +27,29 @@ def url(name: str, *args, **kwargs) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+def _shown(value):
+    """What Django's engine prints for a value: dates and times in the portal's time zone and format,
+    decimals as numbers (never "1E+1"); anything else as it is."""
+    if isinstance(value, (datetime, date, time, Decimal, float)):
+        return localize(template_localtime(value))
+    return value
+
+
+def _in_local_time(django_filter):
+    """A Django date filter given the value in the portal's time zone, as Django's engine gives it."""
+
+    def local_filter(value, arg=None):
+        return django_filter(template_localtime(value), arg)
+
+    return local_filter
+
+
 def environment(**options) -> Environment:
-    env = Environment(**options)
+    env = Environment(finalize=_shown, **options)
     env.globals.update(url=url, static=static)
     env.filters.update(
-        date=defaultfilters.date,
-        time=defaultfilters.time,
+        date=_in_local_time(defaultfilters.date),
+        time=_in_local_time(defaultfilters.time),
         pluralize=defaultfilters.pluralize,
         yesno=defaultfilters.yesno,
         filesizeformat=defaultfilters.filesizeformat,

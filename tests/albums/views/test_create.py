@@ -86,8 +86,8 @@ class Case:
 FAULT_MATRIX = [
     Case("400 without ModelState", {"kind": "error", "status": 400, "body": {"Message": "The request is invalid."}},
          "failed", "AdultWork said: The request is invalid. Nothing was created; check the form"),
-    Case("401 token refused", None, "failed", "no longer accepts your connection&#x27;s access token", token="no-such-token"),
-    Case("401 token expired", None, "failed", "no longer accepts your connection&#x27;s access token", token="demo-expired-token"),
+    Case("401 token refused", None, "failed", "no longer accepts your connection&#39;s access token", token="no-such-token"),
+    Case("401 token expired", None, "failed", "no longer accepts your connection&#39;s access token", token="demo-expired-token"),
     Case("403 missing scope", None, "failed", "not granted the profile_gallery permission", token="demo-noscope-token"),
     Case("404", {"kind": "error", "status": 404, "body": {"Message": "No HTTP resource was found."}},
          "failed", "status 404. AdultWork said: No HTTP resource was found. Nothing was created"),
