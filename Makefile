@@ -7,6 +7,9 @@ PY := $(VENV)/bin/python
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/awportal
 # The benchmarks drop and recreate this database on every run: keep it apart from any other.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/awportal_bench
+# Production runs with a shared cache (check --deploy insists), so sessions are read through it: so does
+# the bench. Its own Redis database, emptied at the start of every run.
+BENCH_CACHE_URL ?= redis://127.0.0.1:6379/14
 
 .PHONY: setup browser run test test-sqlite test-postgres check screenshots bench
 
@@ -60,4 +63,4 @@ check: setup
 # it needs PostgreSQL, takes a few minutes, and timings belong here, never in the test suite.
 bench: setup
 	command -v wrk >/dev/null 2>&1 || scripts/apt-install.sh "for the throughput benchmarks" wrk
-	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_CACHE_URL=$(BENCH_CACHE_URL) $(PY) -m bench

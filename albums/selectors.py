@@ -27,6 +27,10 @@ HISTORY_LIST_FIELDS = ("id", "created_at", "kind", "name", "aw_user_id", "status
 
 
 def connection_get(*, user: AbstractBaseUser) -> Connection | None:
+    """The user's own connection. A session's user brings it along (accounts/backends.py), read when the
+    request began, so asking costs nothing; any other user object costs a query."""
+    if get_user_model().aw_connection.is_cached(user):
+        return getattr(user, "aw_connection", None)  # cached as absent: RelatedObjectDoesNotExist
     # get(), not first(): there is at most one, and first() would order by the user's name (a join).
     try:
         return Connection.objects.get(user=user)
@@ -61,8 +65,19 @@ def agency_connection_ids(*, user: AbstractBaseUser) -> list[int]:
     """The pks of agency_connections_for(user), read once per user object: a page asks several times
     (the history's parts, its senders, the navigation), and the user object lives for one request."""
     if not hasattr(user, "_agency_connection_ids"):
-        user._agency_connection_ids = list(agency_connections_for(user=user).order_by().values_list("pk", flat=True))
+        user._agency_connection_ids = [] if _agency_none(user) else list(
+            agency_connections_for(user=user).order_by().values_list("pk", flat=True)
+        )
     return user._agency_connection_ids
+
+
+def _agency_none(user: AbstractBaseUser) -> bool:
+    """Whether what a session's user was loaded with (accounts/backends.py) already says they may use no
+    agency's connection: no grant applies, and their own connection manages no group."""
+    if not hasattr(user, "agency_granted") or not get_user_model().aw_connection.is_cached(user):
+        return False
+    own = connection_get(user=user)
+    return not user.agency_granted and not (own is not None and own.is_group_manager and own.group_id is not None)
 
 
 def album_record_visible_parts(*, user: AbstractBaseUser) -> list[QuerySet[AlbumRecord]]:

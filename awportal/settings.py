@@ -137,7 +137,8 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out sign-in before any password is checked
     "accounts.throttle.AddressThrottleBackend",  # refuses every sign-in from an address past its limit
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, whose sessions bring the user's connection along (accounts/backends.py).
+    "accounts.backends.PortalModelBackend",
 ]
 # Sign-in throttling (django-axes), on the cache above: after AXES_FAILURE_LIMIT failed sign-ins for one
 # username from one address, that pair is refused for AXES_COOLOFF_TIME; the admin's sign-in too.

@@ -17,7 +17,10 @@ from .table import Row
 # Served by bench/urls.py.
 TRIVIAL_PATH = "/_bench/trivial/"
 SIGNED_IN_TRIVIAL_PATH = "/_bench/trivial-signed-in/"
-WORKERS = 2
+# One worker: wrk's connections are kept alive and spread over the workers when they open, all eight on
+# one worker as often as not, so with two the rate halved or doubled from run to run. One worker holding
+# them all measures what a request costs, steadily.
+WORKERS = 1
 THREADS = 4
 CONNECTIONS = 8
 SECONDS = 5

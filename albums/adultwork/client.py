@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -39,8 +40,27 @@ AMBIGUOUS_STATUSES = {500, 502, 504}
 REFUSED_INPUT_STATUSES = {400, 422}
 
 
+class _Session(requests.Session):
+    """requests.Session, reading the environment's proxy variables, NO_PROXY and CA bundle once per origin
+    instead of on every request (two walks over os.environ each time): a process's environment does not
+    change while it runs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._environment_settings: dict[tuple[str, str], dict] = {}
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        if proxies or stream is not None or verify is not None or cert is not None:
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        origin = urlsplit(url)[:2]
+        if origin not in self._environment_settings:
+            self._environment_settings[origin] = super().merge_environment_settings(url, {}, None, None, None)
+        settings = self._environment_settings[origin]
+        return {**settings, "proxies": dict(settings["proxies"])}
+
+
 def _new_session() -> requests.Session:
-    session = requests.Session()
+    session = _Session()
     # No automatic retries: a retried POST could create a second album.
     adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=0)
     session.mount("https://", adapter)

@@ -130,6 +130,12 @@ def album_record_mark_unknown(*, record: AlbumRecord, message: str) -> None:
     _close(record, status=Status.UNKNOWN, message=message)
 
 
+# What an answer (or a check's find) says of the album.
+_ANSWER_FIELDS = [
+    "album_id", "album_name", "album_description", "album_size", "sequence", "thumb_url", "picture_ids", "answer_notes"
+]
+
+
 def album_record_mark_created(
     *,
     record: AlbumRecord,
@@ -142,7 +148,9 @@ def album_record_mark_created(
     no album to show (None), and pictures have their new `picture_ids`."""
     _require(record, CHECKABLE, Status.CREATED)
     record.status = Status.CREATED
+    changed = ["status", "completed_at", "updated_at"]
     if album is not None:
+        changed += _ANSWER_FIELDS
         record.album_id = album.album_id
         record.album_name = album.album_name
         record.album_description = album.album_description or ""
@@ -153,10 +161,13 @@ def album_record_mark_created(
         record.answer_notes = "\n".join(album.notes)
     if picture_ids is not None:
         record.picture_ids = ",".join(map(str, picture_ids))
+        changed.append("picture_ids")
     record.completed_at = record.completed_at or timezone.now()
     if checked_at is not None:
         record.checked_at = checked_at
-    record.save()
+        changed.append("checked_at")
+    # Only what the outcome changed: the definition, written by the claim, stays as it was sent.
+    record.save(update_fields=sorted(set(changed)))
 
 
 def album_record_mark_answered(*, record: AlbumRecord, album: aw.PictureAlbum | None) -> None:
@@ -194,7 +205,7 @@ def album_record_mark_absent(*, record: AlbumRecord, checked_at: datetime) -> No
     record.checked_at = checked_at
     record.confirmed_absent_at = checked_at
     record.completed_at = record.completed_at or checked_at
-    record.save()
+    record.save(update_fields=["status", "checked_at", "confirmed_absent_at", "completed_at", "updated_at"])
 
 
 def album_record_mark_checked(*, record: AlbumRecord, checked_at: datetime) -> None:

@@ -210,6 +210,34 @@ def test_calls_reuse_one_pooled_connection(client_for, standin):
     assert standin.stats()["connections_opened"] == 1
 
 
+@pytest.fixture
+def proxy_environment(monkeypatch):
+    """No proxy variable from the machine; the test sets its own."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    return monkeypatch
+
+
+def test_the_environments_proxy_is_used_and_read_once_per_origin(client_for, standin, proxy_environment):
+    proxy_environment.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    client = client_for(session=_new_session())
+    with pytest.raises(aw.AdultWorkError):
+        client.credentials_verify()
+
+    proxy_environment.setenv("NO_PROXY", "127.0.0.1")  # a running process's environment does not change
+    with pytest.raises(aw.AdultWorkError):
+        client.credentials_verify()
+    assert standin.stats()["connections_opened"] == 0
+
+
+def test_no_proxy_in_the_environment_lets_calls_go_straight(client_for, standin, proxy_environment):
+    proxy_environment.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    proxy_environment.setenv("NO_PROXY", "127.0.0.1")
+
+    assert client_for(session=_new_session()).credentials_verify().user_id
+
+
 def test_tokens_never_reach_messages_or_logs(client_for, standin, caplog):
     caplog.set_level(logging.DEBUG)
     secret = "demo-member-token"

@@ -1,0 +1,75 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from accounts.backends import PortalModelBackend
+from albums.selectors import agency_connection_ids, connection_get
+from tests.factories import ConnectionFactory, ManagerConnectionFactory, StaffGrantFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def session_user(user):
+    return PortalModelBackend().get_user(user.pk)
+
+
+def test_a_sessions_user_brings_their_connection_so_reading_it_costs_no_query(django_assert_num_queries):
+    connection = ConnectionFactory()
+    user = session_user(connection.user)
+
+    with django_assert_num_queries(0):
+        assert connection_get(user=user) == connection
+        assert connection_get(user=user).access_token_encrypted == connection.access_token_encrypted
+
+
+def test_a_sessions_user_without_a_connection_is_known_to_have_none_without_a_query(django_assert_num_queries):
+    user = session_user(UserFactory())
+
+    with django_assert_num_queries(0):
+        assert connection_get(user=user) is None
+
+
+def test_a_plain_member_may_use_no_agency_and_asking_costs_no_query(django_assert_num_queries):
+    user = session_user(ConnectionFactory().user)
+
+    with django_assert_num_queries(0):
+        assert agency_connection_ids(user=user) == []
+
+
+def test_a_manager_acts_through_their_own_connection():
+    manager = ManagerConnectionFactory()
+
+    assert agency_connection_ids(user=session_user(manager.user)) == [manager.pk]
+
+
+def test_staff_granted_a_managers_connection_may_use_it():
+    grant = StaffGrantFactory()
+
+    user = session_user(grant.user)
+
+    assert user.agency_granted is True
+    assert agency_connection_ids(user=user) == [grant.connection.pk]
+
+
+def test_a_grant_for_a_group_the_connection_no_longer_manages_gives_nothing():
+    grant = StaffGrantFactory()
+    grant.connection.group_id += 1
+    grant.connection.save()
+
+    user = session_user(grant.user)
+
+    assert user.agency_granted is False
+    assert agency_connection_ids(user=user) == []
+
+
+def test_an_inactive_user_has_no_session():
+    assert session_user(UserFactory(is_active=False)) is None
+
+
+def test_a_user_object_from_elsewhere_still_reads_both_from_the_database(django_assert_num_queries):
+    grant = StaffGrantFactory()
+    own = ConnectionFactory(user=grant.user, aw_user_id=100777)
+    user = get_user_model().objects.get(pk=grant.user.pk)
+
+    with django_assert_num_queries(2):
+        assert connection_get(user=user) == own
+        assert agency_connection_ids(user=user) == [grant.connection.pk]
