@@ -41,10 +41,10 @@ def test_creating_an_album_lands_on_the_record_showing_its_album_id(signed_in, s
 def test_creating_an_album_costs_a_fixed_handful_of_queries(signed_in, standin, django_assert_num_queries):
     key = submission_key(signed_in.get(NEW))
 
-    # session, user, whether a second factor is owed (agency connections), connection; the claim
-    # (savepoint, insert, release); the outcome (savepoint, update, release). The savepoints are the
-    # test's transaction's: in a request's autocommit there are none.
-    with django_assert_num_queries(10):
+    # session, user (with the connection, and whether a second factor is owed: accounts/backends.py);
+    # the claim (savepoint, insert, release); the outcome (savepoint, update, release). The savepoints
+    # are the test's transaction's: in a request's autocommit there are none.
+    with django_assert_num_queries(8):
         response = post_album(signed_in, submission_key=key)
 
     assert response.status_code == 302
