@@ -20,7 +20,7 @@ from django.utils.formats import localize
 from django.utils.timezone import template_localtime
 from jinja2 import Environment
 
-from albums.templatetags.history import history_rows, local_time, status_badge
+from albums.history_html import history_rows, local_time, status_badge
 
 
 def url(name: str, *args, **kwargs) -> str:

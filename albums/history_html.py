@@ -1,19 +1,18 @@
-"""Filters for the history's rows: each row of a 50-row page goes through them, so they format directly
-instead of through the general `date` filter and an included template (about 10x the cost)."""
+"""The history's rows and status badges as HTML, for the pages' templates (awportal/jinja2.py makes them
+filters): each row of a 50-row page goes through them, so they format directly instead of through the
+general `date` filter and an included template (about 10x the cost)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from html import escape
 
-from django import template
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 
-from ..models import AlbumRecord
+from .models import AlbumRecord
 
-register = template.Library()
 # Each row of a 50-row page goes through these, so the fixed parts are made once and user text is
 # escaped with the standard library's html.escape (what django.utils.html.escape calls, without the
 # lazy-string wrapper around it).
@@ -43,12 +42,10 @@ def _time_html(value: datetime, zone) -> str:
     )
 
 
-@register.filter
 def status_badge(record: AlbumRecord) -> SafeString:
     return mark_safe(_badge_html(record))
 
 
-@register.filter
 def local_time(value: datetime | None) -> SafeString | str:
     """<time> in the portal's time zone, shown as "7 Mar 2025 14:05"."""
     if value is None:
@@ -56,7 +53,6 @@ def local_time(value: datetime | None) -> SafeString | str:
     return mark_safe(_time_html(value, timezone.get_current_timezone()))
 
 
-@register.filter
 def history_rows(records) -> SafeString:
     """The history table's rows in one pass. A variable and a filter per cell cost the template engine more
     than the row itself; 50 rows of them were most of the page's time (bench/throughput.py)."""
