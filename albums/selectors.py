@@ -73,7 +73,7 @@ def agency_connection_ids(*, user: AbstractBaseUser) -> list[int]:
 
 def _agency_none(user: AbstractBaseUser) -> bool:
     """Whether what a session's user was loaded with (accounts/backends.py) already says they may use no
-    agency's connection: no grant applies, and their own connection manages no group."""
+    agency's connection: no staff grant names them, and their own connection manages no group."""
     if not hasattr(user, "agency_granted") or not get_user_model().aw_connection.is_cached(user):
         return False
     own = connection_get(user=user)

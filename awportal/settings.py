@@ -113,11 +113,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and sessions -----------------------------------------------------
 # Shared by every process in production (redis://...): sign-in failures are counted here.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "awportal.cache.RedisCache"  # one client per pool (awportal/cache.py)
 # Sessions live in the database; with a shared cache they are also read through it (a query less per
 # request). Never through a per-process cache: a session ended in one process would live on in the
 # others' memory.
 SHARED_CACHE_BACKENDS = {
-    "django.core.cache.backends.redis.RedisCache",
+    "awportal.cache.RedisCache",
     "django.core.cache.backends.memcached.PyMemcacheCache",
     "django.core.cache.backends.memcached.PyLibMCCache",
 }

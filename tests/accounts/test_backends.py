@@ -1,7 +1,9 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from accounts.backends import PortalModelBackend
+from albums.models import Connection
 from albums.selectors import agency_connection_ids, connection_get
 from tests.factories import ConnectionFactory, ManagerConnectionFactory, StaffGrantFactory, UserFactory
 
@@ -13,12 +15,22 @@ def session_user(user):
 
 
 def test_a_sessions_user_brings_their_connection_so_reading_it_costs_no_query(django_assert_num_queries):
-    connection = ConnectionFactory()
+    connection = ConnectionFactory(access_token_expires_at=timezone.now(), group_name="Ünïcode <b>")
     user = session_user(connection.user)
 
     with django_assert_num_queries(0):
-        assert connection_get(user=user) == connection
-        assert connection_get(user=user).access_token_encrypted == connection.access_token_encrypted
+        read = connection_get(user=user)
+        assert read.user is user
+    stored = Connection.objects.get(pk=connection.pk)
+    assert [getattr(read, f.attname) for f in Connection._meta.concrete_fields] == [
+        getattr(stored, f.attname) for f in Connection._meta.concrete_fields
+    ]
+    assert user == connection.user and user.username == connection.user.username
+    assert user.date_joined == get_user_model().objects.get(pk=user.pk).date_joined
+
+
+def test_a_session_whose_user_is_gone_has_no_user():
+    assert PortalModelBackend().get_user(123456) is None
 
 
 def test_a_sessions_user_without_a_connection_is_known_to_have_none_without_a_query(django_assert_num_queries):
@@ -55,10 +67,7 @@ def test_a_grant_for_a_group_the_connection_no_longer_manages_gives_nothing():
     grant.connection.group_id += 1
     grant.connection.save()
 
-    user = session_user(grant.user)
-
-    assert user.agency_granted is False
-    assert agency_connection_ids(user=user) == []
+    assert agency_connection_ids(user=session_user(grant.user)) == []
 
 
 def test_an_inactive_user_has_no_session():
