@@ -28,8 +28,9 @@ HISTORY_LIST_FIELDS = ("id", "created_at", "kind", "name", "aw_user_id", "status
 
 def connection_get(*, user: AbstractBaseUser) -> Connection | None:
     """The user's own connection. A session's user brings it along (accounts/backends.py), read when the
-    request began, so asking costs nothing; any other user object costs a query."""
-    if get_user_model().aw_connection.is_cached(user):
+    request began, so asking costs nothing; any other user object, which may have lived longer than one
+    request, costs a query."""
+    if _loaded_for_session(user):
         return getattr(user, "aw_connection", None)  # cached as absent: RelatedObjectDoesNotExist
     # get(), not first(): there is at most one, and first() would order by the user's name (a join).
     try:
@@ -71,10 +72,14 @@ def agency_connection_ids(*, user: AbstractBaseUser) -> list[int]:
     return user._agency_connection_ids
 
 
+def _loaded_for_session(user: AbstractBaseUser) -> bool:
+    return hasattr(user, "agency_granted") and get_user_model().aw_connection.is_cached(user)
+
+
 def _agency_none(user: AbstractBaseUser) -> bool:
     """Whether what a session's user was loaded with (accounts/backends.py) already says they may use no
     agency's connection: no staff grant names them, and their own connection manages no group."""
-    if not hasattr(user, "agency_granted") or not get_user_model().aw_connection.is_cached(user):
+    if not _loaded_for_session(user):
         return False
     own = connection_get(user=user)
     return not user.agency_granted and not (own is not None and own.is_group_manager and own.group_id is not None)

@@ -76,9 +76,9 @@ def test_an_inactive_user_has_no_session():
 
 def test_a_user_object_from_elsewhere_still_reads_both_from_the_database(django_assert_num_queries):
     grant = StaffGrantFactory()
-    own = ConnectionFactory(user=grant.user, aw_user_id=100777)
-    user = get_user_model().objects.get(pk=grant.user.pk)
+    own = ConnectionFactory(user=grant.user, aw_user_id=100777)  # which caches it on grant.user
+    Connection.objects.filter(pk=own.pk).update(aw_user_id=100778)
 
     with django_assert_num_queries(2):
-        assert connection_get(user=user) == own
-        assert agency_connection_ids(user=user) == [grant.connection.pk]
+        assert connection_get(user=grant.user).aw_user_id == 100778
+        assert agency_connection_ids(user=grant.user) == [grant.connection.pk]

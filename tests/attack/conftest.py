@@ -106,7 +106,7 @@ def attacker(portal, django_db_blocker) -> Callable[..., Attacker]:
         with django_db_blocker.unblock():
             store = SessionStore()
             store[SESSION_KEY] = str(user.pk)
-            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[BACKEND_SESSION_KEY] = "accounts.backends.PortalModelBackend"
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
             store.create()
             if second_factor_required(user=user):
