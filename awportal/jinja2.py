@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 
 from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import localize
 from django.utils.timezone import template_localtime
 from jinja2 import Environment
@@ -23,8 +24,14 @@ from jinja2 import Environment
 from albums.history_html import history_rows, local_time, status_badge
 
 
-def url(name: str, *args, **kwargs) -> str:
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+def url(name: str, *args) -> str:
+    """reverse(), remembered: a page's navigation alone asks for ten URLs, the same on every page."""
+    return _reversed(get_urlconf(), get_script_prefix(), name, args)
+
+
+@lru_cache(maxsize=1024)
+def _reversed(urlconf: str | None, prefix: str, name: str, args: tuple) -> str:
+    return reverse(name, urlconf=urlconf, args=args or None)
 
 
 def _shown(value):

@@ -34,3 +34,16 @@ def test_an_error_page_renders_without_a_request(name):
     html = loader.get_template(name).render()
 
     assert html.startswith("<!DOCTYPE html>") and "Sign out" not in html
+
+
+def test_a_url_follows_the_script_prefix_it_is_served_under():
+    from django.urls import set_script_prefix
+
+    try:
+        set_script_prefix("/portal/")
+        under_prefix = render("{{ url('album_list') }} {{ url('album_check', 7) }}")
+    finally:
+        set_script_prefix("/")
+
+    assert under_prefix == "/portal/albums/ /portal/albums/7/check/"
+    assert render("{{ url('album_list') }} {{ url('album_check', 7) }}") == "/albums/ /albums/7/check/"
