@@ -87,7 +87,7 @@ def throughput_rows(bench: BenchEnvironment, client, record_path: str) -> list[R
     floor = rates["signed-in trivial"]
     rows = [
         Row(
-            name=f"Throughput, {name}, gunicorn {WORKERS} workers, {generator}",
+            name=f"Throughput, {name}, gunicorn {WORKERS} worker{'s' if WORKERS > 1 else ''}, {generator}",
             measured=f"{rates[name]:.0f} req/s",
             baseline=f"signed-in trivial {floor:.0f} req/s",
             figure=f"ratio {rates[name] / floor:.2f}",
