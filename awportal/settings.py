@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "albums.context_processors.connection",
+                "awportal.context_processors.csrf_input_once",
             ],
         },
     },

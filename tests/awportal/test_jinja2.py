@@ -47,3 +47,22 @@ def test_a_url_follows_the_script_prefix_it_is_served_under():
 
     assert under_prefix == "/portal/albums/ /portal/albums/7/check/"
     assert render("{{ url('album_list') }} {{ url('album_check', 7) }}") == "/albums/ /albums/7/check/"
+
+
+def test_a_page_masks_its_csrf_token_once_for_all_its_forms(client, django_user_model):
+    import re
+
+    client.force_login(django_user_model.objects.create_user("reader", password="x" * 12))
+
+    page = client.get("/albums/new/").content.decode()
+
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert len(tokens) == 2 and len(set(tokens)) == 1  # the sign-out form and the album form
+
+
+def test_a_page_without_a_form_sets_no_csrf_cookie(client):
+    response = client.get("/accounts/login/", {"next": "/"})
+    assert "csrftoken" in response.cookies  # the sign-in form prints it
+
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404 and "csrftoken" not in response.cookies
