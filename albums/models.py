@@ -60,6 +60,12 @@ class Connection(models.Model):
         return frozenset(self.scopes.split())
 
     @property
+    def manages_group(self) -> bool:
+        """Whether verifyCredentials called the account a group's manager (selectors.agency_connections_for
+        asks the same of the database)."""
+        return self.is_group_manager and self.group_id is not None
+
+    @property
     def missing_scopes(self) -> list[tuple[str, str]]:
         """(scope, what it stops) for each scope the portal needs but was not granted."""
         return [(scope, use) for scope, use in SCOPE_USES.items() if scope not in self.scope_set]

@@ -84,7 +84,7 @@ def _agency_none(user: AbstractBaseUser) -> bool:
     if not _loaded_for_session(user):
         return False
     own = connection_get(user=user)
-    return not user.agency_granted and not (own is not None and own.is_group_manager and own.group_id is not None)
+    return not user.agency_granted and not (own is not None and own.manages_group)
 
 
 def album_record_visible_parts(*, user: AbstractBaseUser) -> list[QuerySet[AlbumRecord]]:

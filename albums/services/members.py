@@ -45,7 +45,7 @@ LOOKUP_MIN_INTERVAL = timedelta(seconds=60)
 
 
 def _loads_from_api(connection: Connection) -> bool:
-    return bool(settings.AW_API_KEY) and connection.is_group_manager and connection.group_id is not None
+    return bool(settings.AW_API_KEY) and connection.manages_group
 
 
 def member_roster_refresh(*, connection: Connection) -> RosterRefresh:

@@ -167,7 +167,7 @@ def album_record_mark_created(
         record.checked_at = checked_at
         changed.append("checked_at")
     # Only what the outcome changed: the definition, written by the claim, stays as it was sent.
-    record.save(update_fields=sorted(set(changed)))
+    record.save(update_fields=changed)
 
 
 def album_record_mark_answered(*, record: AlbumRecord, album: aw.PictureAlbum | None) -> None:
