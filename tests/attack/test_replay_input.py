@@ -14,6 +14,7 @@ import pytest
 from albums.models import AlbumRecord, Connection
 from tests.factories import FIRST_GROUP_MEMBER_ID, ConnectionFactory, ManagerConnectionFactory, UserFactory, roster
 from tests.support.unified_login import approve
+from tests.support.waiting import wait_for
 
 # Each test reads in a transaction of its own (READ COMMITTED: it sees what the server commits);
 # whatever the server must see is made by the module's fixtures, committed.
@@ -206,7 +207,9 @@ def test_the_oauth_code_of_a_refused_callback_reaches_no_log(portal, as_member):
     response = as_member.get("/connect/callback/", params={"code": "replay-s3cr3t-code", "state": "forged"})
 
     assert response.status_code == 400
-    assert "/connect/callback/" in portal.log and "replay-s3cr3t" not in portal.log
+    # gunicorn writes the access line after the answer, and the harness reads it from a pipe.
+    assert wait_for(lambda: "/connect/callback/" in portal.log)
+    assert "replay-s3cr3t" not in portal.log
 
 
 def test_a_stray_callback_does_not_spoil_the_login_in_progress(standin, newcomers):
